@@ -1,0 +1,35 @@
+"""Helpers shared by the benchmarks: reading the archives in ../shared, timing."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+
+
+def archive(name: str, limit: int | None = None) -> list[dict]:
+    """Records of ``../shared/data/<name>`` (gzipped JSONL), the first ``limit`` of them."""
+    path = SHARED / name
+    if not path.is_file():
+        sys.exit(f"{path} not found: the benchmarks read ../shared beside the checkout")
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in islice(f, limit)]
+
+
+def median_seconds(fn: Callable[[], object], repeat: int = 3) -> float:
+    """Median wall time of ``repeat`` calls of ``fn``."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)

@@ -1,0 +1,58 @@
+"""Classification throughput of the shipped model against a naive baseline, and model load time.
+
+Usage: python benchmarks/classify.py [N]   (first N stories of archive_xwlb, default 10000)
+
+Baseline, in the same run and process: jieba.lcut + TfidfVectorizer + LinearSVC, trained
+on the same training data, predicting the same stories.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from _common import ROOT, archive, median_seconds
+
+
+def main(n: int) -> None:
+    import jieba
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.svm import LinearSVC
+
+    from service.classifier import load_model
+    from service.features import compose
+    from training.data import load_examples
+
+    cold = subprocess.run(
+        [sys.executable, "-c", "import time; t=time.perf_counter(); from service.classifier import load_model; "
+         "load_model(); print(time.perf_counter()-t)"],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )
+    start = time.perf_counter()
+    model = load_model()
+    warm_load = time.perf_counter() - start
+    docs = [compose(r.get("title"), r["text"]) for r in archive("archive_xwlb.jsonl.gz", n)]
+    chars = sum(map(len, docs))
+    model.predict(docs[:50])  # tokenizer dictionary load, outside the timing
+
+    ours = median_seconds(lambda: model.predict(docs), 3)
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    examples = load_examples()
+    baseline = make_pipeline(TfidfVectorizer(tokenizer=jieba.lcut, token_pattern=None, lowercase=False), LinearSVC())
+    baseline.fit([compose(e.title, e.text) for e in examples], [e.label for e in examples])
+    base = median_seconds(lambda: baseline.predict(docs), 3)
+
+    print(f"{len(docs)} stories of archive_xwlb ({chars / 1e6:.2f} M chars); medians of 3 runs, one process")
+    print(f"  zonedigest (theme, scores, themes, evidence): {len(docs) / ours:8.0f} docs/s  {ours:.2f} s")
+    print(f"  baseline jieba.lcut+TF-IDF+LinearSVC:         {len(docs) / base:8.0f} docs/s  {base:.2f} s")
+    print(f"  ratio: {base / ours:.1f}x the baseline's docs/s")
+    print(f"  model load: {float(cold.stdout):.2f} s in a new process (imports included), {warm_load:.2f} s warm")
+    print(f"  model version {model.version}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10000)

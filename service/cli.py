@@ -1,0 +1,149 @@
+"""The ``zonedigest`` command: classify, score, split, train, evaluate."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from service.classifier import ModelError, load_model
+
+model_option = click.option(
+    "--model", "model_dir", type=click.Path(path_type=Path), default=None,
+    help="Model version directory, or a models directory with CURRENT (default: the shipped model).",
+)
+
+
+def _load(model_dir: Path | None):
+    try:
+        return load_model(model_dir)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _read_text(source: str) -> str:
+    data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    from service.encoding import decode
+
+    return decode(data)
+
+
+@click.group()
+@click.version_option(package_name="zonedigest")
+def cli() -> None:
+    """zonedigest: themes of Chinese regional-development news."""
+
+
+@cli.command()
+@click.argument("source", default="-", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("--title", default=None, help="Title of the article.")
+@click.option("--split", is_flag=True, help="Split a bulletin into its articles and classify each.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@model_option
+def classify(source: str, title: str | None, split: bool, as_json: bool, model_dir: Path | None) -> None:
+    """Classify one article (or a bulletin with --split) from SOURCE (a file or - for stdin)."""
+    from service.bulletin import split_bulletin
+
+    text = _read_text(source)
+    if not text.strip():
+        raise click.ClickException("empty_text: the input holds no text")
+    model = _load(model_dir)
+    articles = split_bulletin(text) if split else None
+    items = [(a.title, a.text) for a in articles] if articles else [(title, text)]
+    for n, (item_title, item_text) in enumerate(items, 1):
+        p = model.classify(item_text, item_title)
+        if as_json:
+            click.echo(json.dumps({"n": n, "title": item_title or "", **p.to_dict()}, ensure_ascii=False))
+        else:
+            terms = "、".join(e["term"] for e in p.evidence)
+            click.echo(f"{n}. [{p.theme} {p.theme_zh} {p.confidence:.2f}] {(item_title or item_text[:30])}")
+            click.echo(f"   themes: {', '.join(p.themes) or '-'}   evidence: {terms or '-'}")
+
+
+@cli.command()
+@click.argument("source", default="-", type=click.Path(allow_dash=True, dir_okay=False))
+def split(source: str) -> None:
+    """Split a bulletin into articles; print one JSON object (title, text) per article."""
+    from service.bulletin import split_bulletin
+
+    for n, article in enumerate(split_bulletin(_read_text(source)), 1):
+        click.echo(json.dumps({"id": f"{Path(source).name}#{n}", "title": article.title, "text": article.text}, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("-o", "--output", "output_path", default="-", help="Output JSONL file (default - for stdout).")
+@model_option
+def score(input_path: str, output_path: str, model_dir: Path | None) -> None:
+    """Score a JSONL / JSONL.gz archive (id, title?, text per line) into JSONL."""
+    from service.scoring import score_file
+
+    if input_path != "-" and not Path(input_path).is_file():
+        raise click.ClickException(f"cannot open input {input_path!r}: no such file")
+    model = _load(model_dir)
+    started = time.perf_counter()
+    stats = score_file(input_path, output_path, model)
+    seconds = time.perf_counter() - started
+    rate = stats.scored / seconds if seconds else 0.0
+    click.echo(f"scored {stats.scored}, errors {stats.errors}, {seconds:.1f} s, {rate:.0f} docs/s", err=True)
+
+
+@cli.command()
+@click.argument("data", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="New model version directory.")
+@click.option("--folds", default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--promote", is_flag=True, help="Make the new version CURRENT in its models directory.")
+def train(data: tuple[Path, ...], out_dir: Path, folds: int, promote: bool) -> None:
+    """Train a model on labeled DATA files/directories (default: training/data)."""
+    from training.data import DataError, load_examples
+    from training.train import train_model
+
+    try:
+        examples = load_examples(*data)
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        result = train_model(examples, out_dir, folds=folds)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from None
+    cv = result.metadata["metrics"]["cv"]
+    click.echo(f"trained {result.metadata['version']} on {len(examples)} examples: "
+               f"cross-validated accuracy {cv['accuracy']:.3f}, macro-F1 {cv['macro_f1']:.3f}")
+    click.echo(f"wrote {result.model_dir}")
+    if promote:
+        current = result.model_dir.parent / "CURRENT"
+        tmp = current.with_suffix(".tmp")
+        tmp.write_text(result.model_dir.name + "\n", encoding="utf-8")
+        tmp.replace(current)
+        click.echo(f"promoted {result.model_dir.name} to {current}")
+
+
+@cli.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--html", "html_path", type=click.Path(path_type=Path), default=None, help="Also write an HTML report.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@model_option
+def evaluate(data: tuple[Path, ...], html_path: Path | None, as_json: bool, model_dir: Path | None) -> None:
+    """Evaluate a model on labeled DATA (JSONL/CSV with id, title?, text, label, themes)."""
+    from training.data import DataError, load_examples
+    from training.evaluate import evaluate as run_evaluation
+    from training.evaluate import format_text, write_html
+
+    try:
+        examples = load_examples(*data)
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from None
+    report = run_evaluation(_load(model_dir), examples)
+    name = ", ".join(p.name for p in data)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else format_text(report, name))
+    if html_path:
+        write_html(report, html_path, name)
+        click.echo(f"wrote {html_path}", err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="zonedigest")

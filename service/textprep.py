@@ -1,0 +1,139 @@
+"""Text preparation: normalisation, page-break repair and boilerplate detection.
+
+The functions here never lose the original text: :func:`prepare` returns the
+cleaned text for the models, while callers keep what the user gave them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CJK = "\u4e00-\u9fff\u3400-\u4dbf"
+# Marks that end a sentence or a paragraph in Chinese news.
+TERMINAL = "。！？；…!?;"
+CLOSERS = "”’」』）)》】"
+
+_FULLWIDTH_ALNUM = {
+    **{0xFF10 + i: 0x30 + i for i in range(10)},
+    **{0xFF21 + i: 0x41 + i for i in range(26)},
+    **{0xFF41 + i: 0x61 + i for i in range(26)},
+}
+_SPACES = {0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x202F: " "}
+_ZERO_WIDTH = {0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None, 0x2060: None}
+_TRANSLATE = {**_FULLWIDTH_ALNUM, **_SPACES, **_ZERO_WIDTH}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Datelines that open a news item: 本日讯 / 本报讯 / 本报北京1月31日电 / 新华社北京1月31日电 ...
+DATELINE = re.compile(
+    r"^\s*(?:"
+    r"(?:本日|本报|本刊|本台|今日)讯"
+    r"|(?:本报|新华社|中新社|人民网|央视网|新华网)[^，。\n]{0,16}?(?:\d{1,2}月)?\d{1,2}日电"
+    r"|[^，。\n]{2,12}(?:日报|晚报|融媒体中心|新闻网|电视台)讯"
+    r")"
+    r"(?:\s*[（(](?:记者|通讯员|特约记者)[^）)\n]{1,40}[）)])?[\s　：:]*"
+)
+# A reporter byline in brackets: （记者杜一菲） （张晓敏） （记者 王浩 通讯员 李明）
+BRACKET_BYLINE = re.compile(
+    rf"[（(](?:(?:记者|通讯员|特约记者|实习生|作者|文/|图/)[^（()）\n]{{1,40}}|[{CJK}]{{2,4}}(?:[ 、　][{CJK}]{{2,4}}){{0,3}})[）)]\s*$"
+)
+# A bare name after the last sentence: "……发展动力。 李志江"
+BARE_NAME = re.compile(
+    rf"(?<=[。！？…])[”’」』]?(?P<name>[ 　]*(?:记者[ 　]*)?[{CJK}]{{2,3}}(?:[ 、　][{CJK}]{{2,3}}){{0,2}})\s*$"
+)
+# Reporting formulas at the start of a sentence: 记者从…获悉 / 据…报道 are kept (they carry facts).
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character range of boilerplate in a prepared text."""
+
+    start: int
+    end: int
+    kind: str  # "dateline" | "byline"
+
+
+def normalize(text: str) -> str:
+    """Half-width digits and Latin letters, clean whitespace, Chinese punctuation kept."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text.translate(_TRANSLATE))
+    text = unicodedata.normalize("NFC", text)
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _is_body_fragment(line: str) -> bool:
+    """A paragraph cut short by a page break: body text that stops mid-sentence."""
+    if len(line) < 8 or not re.search("[，。；]", line):
+        return False
+    if line[-1] in TERMINAL + CLOSERS + "：:" or _byline(line):
+        return False
+    return bool(re.match(rf"[{CJK}0-9A-Za-z“‘《（(、，]", line[-1]))
+
+
+def _is_continuation(line: str) -> bool:
+    if not line or DATELINE.match(line):
+        return False
+    return bool(re.match(rf"[{CJK}0-9A-Za-z%.，、。；：”’）)》]", line[0]))
+
+
+def repair_page_breaks(text: str) -> str:
+    """Join words and sentences split across blank lines by page breaks.
+
+    ``“产\\n\\n业链招商”`` becomes ``“产业链招商”``; real paragraph breaks (after
+    a sentence end, a title or a byline) stay.
+    """
+    paragraphs = [p for p in re.split(r"\n\s*\n", text)]
+    out: list[str] = []
+    for para in paragraphs:
+        if out and _is_body_fragment(out[-1].rsplit("\n", 1)[-1]) and _is_continuation(para.lstrip()):
+            out[-1] = out[-1] + para.lstrip()
+        else:
+            out.append(para)
+    return "\n\n".join(out)
+
+
+def find_boilerplate(text: str) -> list[Span]:
+    """Datelines and bylines in ``text``, each paragraph checked at its start and end."""
+    spans: list[Span] = []
+    pos = 0
+    for para in text.split("\n"):
+        head = DATELINE.match(para)
+        if head and head.end() > 0:
+            spans.append(Span(pos, pos + head.end(), "dateline"))
+        tail = _byline(para)
+        if tail and (not head or tail[0] >= head.end()):
+            spans.append(Span(pos + tail[0], pos + tail[1], "byline"))
+        pos += len(para) + 1
+    return spans
+
+
+def _byline(para: str) -> tuple[int, int] | None:
+    bracket = BRACKET_BYLINE.search(para)
+    if bracket:
+        return bracket.start(), bracket.end()
+    bare = BARE_NAME.search(para)
+    if bare:
+        return bare.start("name"), bare.end()
+    return None
+
+
+def strip_boilerplate(text: str) -> str:
+    """``text`` without its datelines and bylines."""
+    parts, last = [], 0
+    for span in find_boilerplate(text):
+        parts.append(text[last : span.start])
+        last = span.end
+    parts.append(text[last:])
+    return "".join(parts).strip()
+
+
+def prepare(text: str) -> str:
+    """Normalised, repaired text: what the models and the summarizer read."""
+    return repair_page_breaks(normalize(text))
+
+
+def clean(text: str) -> str:
+    """Prepared text without boilerplate: what feeds the classifier."""
+    return strip_boilerplate(prepare(text))

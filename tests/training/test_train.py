@@ -1,0 +1,65 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from service.bulletin import split_bulletin
+from service.classifier import load_model
+from service.cli import cli
+from service.themes import LABELS
+from training.data import DATA_DIR, load_examples
+from training.train import choose_thresholds, train_model
+
+
+@pytest.fixture(scope="module")
+def small_examples():
+    examples = load_examples(DATA_DIR)
+    picked = []
+    for label in LABELS:
+        picked += [ex for ex in examples if ex.label == label][:12]
+    return picked
+
+
+def test_train_writes_a_verified_artifact(tmp_path, small_examples):
+    result = train_model(small_examples, tmp_path / "v-small", folds=3)
+    meta = json.loads((tmp_path / "v-small" / "metadata.json").read_text())
+    assert meta["version"] == "v-small" and meta["n_examples"] == 60
+    assert meta["label_counts"] == {label: 12 for label in sorted(LABELS)}
+    assert set(meta["metrics"]["cv"]) >= {"accuracy", "macro_f1", "per_class", "confusion", "themes_micro_f1"}
+    assert result.metadata == meta
+    model = load_model(tmp_path / "v-small")
+    assert model.version == "v-small"
+    assert model.classify("某县举办人才招聘会，提供岗位500个。").theme in LABELS
+
+
+def test_refuses_to_overwrite_a_version(tmp_path, small_examples):
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v1" / "model.joblib").write_bytes(b"x")
+    with pytest.raises(FileExistsError):
+        train_model(small_examples, tmp_path / "v1", folds=3)
+
+
+def test_thresholds_follow_held_out_scores():
+    import numpy as np
+
+    from training.data import Example
+
+    examples = [Example(str(i), "x", "energy", ("energy", "investment") if i < 5 else ("energy",)) for i in range(10)]
+    proba = np.zeros((10, 5))
+    proba[:, 2] = 0.6
+    proba[:5, 1] = 0.35  # investment is a real second theme exactly where it scores 0.35
+    proba[5:, 1] = 0.05
+    thresholds = choose_thresholds(proba, examples)
+    assert 0.05 < thresholds["investment"] <= 0.35
+
+
+def test_retraining_on_shipped_data_reproduces_the_shipped_model(tmp_path, shipped_model, seed_text):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["train", str(DATA_DIR), "-o", str(tmp_path / "again")])
+    assert result.exit_code == 0, result.output
+    again = load_model(tmp_path / "again")
+    assert again.metadata["data_hash"] == shipped_model.metadata["data_hash"]
+    assert again.thresholds == shipped_model.thresholds
+    texts = [(a.title, a.text) for a in split_bulletin(seed_text)] + [(ex.title, ex.text) for ex in load_examples(DATA_DIR)[::25]]
+    for title, text in texts:
+        assert again.classify(text, title) == shipped_model.classify(text, title)

@@ -1,0 +1,151 @@
+"""Labeled examples: loading and validation of JSONL/CSV training files."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from service.themes import LABELS, THEMES
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class DataError(ValueError):
+    """A training file that cannot be used, naming the file and line at fault."""
+
+    def __init__(self, path: Path | str, lineno: int, message: str) -> None:
+        where = f"{path}:{lineno}" if lineno else str(path)
+        super().__init__(f"{where}: {message}")
+        self.path, self.lineno, self.message = str(path), lineno, message
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labeled article."""
+
+    id: str
+    text: str
+    label: str
+    themes: tuple[str, ...] = ()
+    title: str = ""
+    source: str = field(default="", compare=False)
+
+    def to_json(self) -> dict:
+        """The example as a JSONL record."""
+        row = {"id": self.id, "title": self.title, "text": self.text, "label": self.label, "themes": list(self.themes)}
+        if not self.title:
+            del row["title"]
+        return row
+
+
+def validate_record(record: object, path: Path | str, lineno: int) -> Example:
+    """Check one record and return it as an :class:`Example`; raise :class:`DataError` if bad."""
+    if not isinstance(record, dict):
+        raise DataError(path, lineno, "expected a JSON object")
+    for key in ("id", "text", "label"):
+        if key not in record or record[key] in (None, ""):
+            raise DataError(path, lineno, f"missing field {key!r}")
+    ex_id, text, label = str(record["id"]).strip(), record["text"], record["label"]
+    if not isinstance(text, str) or not text.strip():
+        raise DataError(path, lineno, "empty text")
+    if label not in LABELS:
+        raise DataError(path, lineno, f"unknown label {label!r}; expected one of {', '.join(LABELS)}")
+    themes = record.get("themes")
+    if themes is None or themes == "":
+        themes = [] if label == "other" else [label]
+    if isinstance(themes, str):
+        themes = [t.strip() for t in themes.replace(";", ",").split(",") if t.strip()]
+    if not isinstance(themes, list) or any(t not in THEMES for t in themes):
+        raise DataError(path, lineno, f"bad themes {themes!r}; each must be one of {', '.join(THEMES)}")
+    if label != "other" and label not in themes:
+        raise DataError(path, lineno, f"themes {themes!r} must contain the label {label!r}")
+    title = record.get("title") or ""
+    if not isinstance(title, str):
+        raise DataError(path, lineno, "title must be a string")
+    return Example(ex_id, text, label, tuple(dict.fromkeys(themes)), title.strip(), str(path))
+
+
+def _records(path: Path) -> Iterable[tuple[int, object]]:
+    try:
+        raw = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(path, 0, f"not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise DataError(path, 0, f"cannot read file: {exc.strerror}") from None
+    if path.suffix.lower() == ".csv":
+        try:
+            for row in csv.DictReader(io.StringIO(raw, newline="")):
+                yield 0, row
+        except csv.Error as exc:
+            raise DataError(path, 0, f"broken CSV: {exc}") from None
+        return
+    for lineno, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield lineno, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(path, lineno, f"invalid JSON ({exc.msg})") from None
+
+
+def _csv_lines(path: Path, rows: Iterable[tuple[int, object]]) -> Iterable[tuple[int, object]]:
+    # CSV rows are numbered by record (header is line 1).
+    for n, (_, row) in enumerate(rows, 2):
+        yield n, row
+
+
+def load_file(path: Path | str) -> list[Example]:
+    """Examples of one JSONL or CSV file, validated line by line."""
+    return [ex for _, ex in _numbered(Path(path))]
+
+
+def data_files(source: Path | str) -> list[Path]:
+    """The training files of a file or directory (``*.jsonl`` and ``*.csv``, sorted)."""
+    source = Path(source)
+    if source.is_dir():
+        return sorted(p for p in source.iterdir() if p.suffix.lower() in (".jsonl", ".csv"))
+    if not source.exists():
+        raise DataError(source, 0, "no such file or directory")
+    return [source]
+
+
+def load_examples(*sources: Path | str) -> list[Example]:
+    """All examples of the given files/directories; duplicate ids or texts are errors."""
+    examples: list[Example] = []
+    seen_ids: dict[str, str] = {}
+    seen_texts: dict[str, str] = {}
+    for path in (p for s in (sources or (DATA_DIR,)) for p in data_files(s)):
+        for lineno, ex in _numbered(path):
+            if ex.id in seen_ids:
+                raise DataError(path, lineno, f"duplicate id {ex.id!r} (first in {seen_ids[ex.id]})")
+            key = "".join(ex.text.split())
+            if key in seen_texts:
+                raise DataError(path, lineno, f"duplicate text (same as id {seen_texts[key]!r})")
+            seen_ids[ex.id] = f"{path}:{lineno}"
+            seen_texts[key] = ex.id
+            examples.append(ex)
+    if not examples:
+        raise DataError(sources[0] if sources else DATA_DIR, 0, "no labeled examples found")
+    return examples
+
+
+def _numbered(path: Path) -> Iterable[tuple[int, Example]]:
+    rows = _records(path)
+    if path.suffix.lower() == ".csv":
+        rows = _csv_lines(path, rows)
+    for lineno, record in rows:
+        yield lineno, validate_record(record, path, lineno)
+
+
+def data_hash(examples: Iterable[Example]) -> str:
+    """sha256 over the examples' content, independent of file layout."""
+    digest = hashlib.sha256()
+    for ex in sorted(examples, key=lambda e: e.id):
+        digest.update(json.dumps(ex.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()

@@ -1,0 +1,119 @@
+"""Evaluate a model on labeled examples: figures, errors, text and HTML reports."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+
+from service.classifier import ThemeClassifier
+from service.features import compose
+from service.themes import LABELS, NAMES_ZH
+from training.data import Example
+from training.metrics import classification_metrics
+
+
+def evaluate(model: ThemeClassifier, examples: list[Example], *, worst: int = 10) -> dict:
+    """Metrics of ``model`` on ``examples`` and its most confident errors."""
+    predictions = model.predict([compose(ex.title, ex.text) for ex in examples], evidence=3)
+    proba = np.array([[p.scores[label] for label in LABELS] for p in predictions])
+    report = classification_metrics(examples, proba, model.thresholds)
+    errors = [
+        {
+            "id": ex.id,
+            "title": ex.title or ex.text[:40],
+            "label": ex.label,
+            "predicted": p.theme,
+            "confidence": p.confidence,
+            "evidence": [e["term"] for e in p.evidence],
+        }
+        for ex, p in zip(examples, predictions, strict=False)
+        if p.theme != ex.label
+    ]
+    errors.sort(key=lambda e: -e["confidence"])
+    report["errors"] = len(errors)
+    report["worst_errors"] = errors[:worst]
+    report["model_version"] = model.version
+    return report
+
+
+def confusion_text(confusion: list[list[int]]) -> str:
+    """The confusion matrix as an aligned table (rows: truth, columns: predicted)."""
+    width = max(11, max(len(label) for label in LABELS) + 1)
+    lines = ["truth \\ pred".ljust(width) + "".join(label[:10].rjust(width) for label in LABELS)]
+    for label, row in zip(LABELS, confusion, strict=False):
+        lines.append(label.ljust(width) + "".join(str(n).rjust(width) for n in row))
+    return "\n".join(lines)
+
+
+def format_text(report: dict, name: str = "") -> str:
+    """A plain-text report: headline figures, per-class table, confusion matrix, worst errors."""
+    out = [
+        f"evaluation {name} (model {report['model_version']}, {report['n']} examples)".replace("  ", " "),
+        f"accuracy {report['accuracy']:.3f}  macro-F1 {report['macro_f1']:.3f}  themes micro-F1 {report['themes_micro_f1']:.3f}",
+        "",
+        f"{'label':<12}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}",
+    ]
+    for label, row in report["per_class"].items():
+        out.append(f"{label:<12}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>9}")
+    out += ["", confusion_text(report["confusion"]), "", f"errors: {report['errors']}; most confident:"]
+    for e in report["worst_errors"]:
+        out.append(f"  {e['id']}: {e['label']} -> {e['predicted']} ({e['confidence']:.2f}) {e['title'][:40]}")
+    return "\n".join(out)
+
+
+def confusion_svg(confusion: list[list[int]], cell: int = 64) -> str:
+    """The confusion matrix as an inline SVG heat map."""
+    n = len(LABELS)
+    pad = 110
+    size = pad + n * cell
+    top = max(max(row) for row in confusion) or 1
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" font-family="sans-serif" font-size="12">']
+    for i, label in enumerate(LABELS):
+        name = html.escape(f"{label} {NAMES_ZH[label]}")
+        parts.append(f'<text x="{pad - 6}" y="{pad + i * cell + cell / 2 + 4}" text-anchor="end">{name}</text>')
+        parts.append(
+            f'<text x="{pad + i * cell + cell / 2}" y="{pad - 8}" text-anchor="end" '
+            f'transform="rotate(-40 {pad + i * cell + cell / 2} {pad - 8})">{name}</text>'
+        )
+        for j, count in enumerate(confusion[i]):
+            shade = int(255 - 200 * count / top)
+            colour = f"rgb({shade},{shade},255)" if i == j else f"rgb(255,{shade},{shade})"
+            x, y = pad + j * cell, pad + i * cell
+            parts.append(f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="{colour}" stroke="#888"/>')
+            parts.append(f'<text x="{x + cell / 2}" y="{y + cell / 2 + 4}" text-anchor="middle">{count}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def write_html(report: dict, path: Path | str, name: str = "") -> Path:
+    """An HTML report with the figures, a confusion-matrix picture and the worst errors."""
+    esc = html.escape
+    rows = "".join(
+        f"<tr><td>{esc(label)} {NAMES_ZH[label]}</td><td>{r['precision']:.3f}</td><td>{r['recall']:.3f}</td>"
+        f"<td>{r['f1']:.3f}</td><td>{r['support']}</td></tr>"
+        for label, r in report["per_class"].items()
+    )
+    errors = "".join(
+        f"<tr><td>{esc(e['id'])}</td><td>{esc(e['title'])}</td><td>{e['label']}</td><td>{e['predicted']}</td>"
+        f"<td>{e['confidence']:.2f}</td><td>{esc('、'.join(e['evidence']))}</td></tr>"
+        for e in report["worst_errors"]
+    )
+    page = f"""<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>zonedigest evaluation {esc(name)}</title>
+<style>body{{font-family:sans-serif;margin:2em;max-width:960px}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 8px}}.big{{font-size:1.4em}}</style></head><body>
+<h1>Evaluation {esc(name)}</h1>
+<p>Model <code>{esc(report['model_version'])}</code>, {report['n']} examples.</p>
+<p class="big" id="headline">accuracy {report['accuracy']:.3f} · macro-F1 {report['macro_f1']:.3f}
+· themes micro-F1 {report['themes_micro_f1']:.3f}</p>
+<h2>Per class</h2><table><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>{rows}</table>
+<h2>Confusion matrix</h2><p>Rows: true label; columns: predicted.</p>{confusion_svg(report['confusion'])}
+<h2>Most confident errors ({report['errors']} in all)</h2>
+<table><tr><th>id</th><th>title</th><th>label</th><th>predicted</th><th>confidence</th><th>evidence</th></tr>{errors}</table>
+</body></html>
+"""
+    path = Path(path)
+    path.write_text(page, encoding="utf-8")
+    return path
