@@ -26,9 +26,11 @@ def main(n: int) -> None:
     from training.data import load_examples
 
     cold = subprocess.run(
-        [sys.executable, "-c", "import time; t=time.perf_counter(); from service.classifier import load_model; "
-         "load_model(); print(time.perf_counter()-t)"],
-        capture_output=True, text=True, cwd=ROOT, check=True,
+        [sys.executable, "-c", "import time; t=time.perf_counter(); from service.classifier import load_model; load_model(); print(time.perf_counter()-t)"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     )
     start = time.perf_counter()
     model = load_model()

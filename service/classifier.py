@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -44,8 +45,13 @@ class Prediction:
 
 
 def resolve_model_dir(path: Path | str | None = None) -> Path:
-    """A model version directory: ``path`` itself, or the version named by its ``CURRENT``."""
-    path = Path(path) if path is not None else MODELS_DIR
+    """A model version directory: ``path`` itself, or the version named by its ``CURRENT``.
+
+    With no ``path``: ``$ZONEDIGEST_MODEL_DIR`` when set, else the shipped ``models/``.
+    """
+    if path is None:
+        path = os.environ.get("ZONEDIGEST_MODEL_DIR") or MODELS_DIR
+    path = Path(path)
     if (path / "CURRENT").is_file():
         version = (path / "CURRENT").read_text(encoding="utf-8").strip()
         path = path / version
@@ -94,59 +100,67 @@ class ThemeClassifier:
         clf = pipeline.steps[-1][1]
         self._classes = list(clf.classes_)
         self._order = [self._classes.index(label) for label in LABELS]
-        names = pipeline[:-1].get_feature_names_out()
-        keep = [i for i, n in enumerate(names) if n.startswith(EVIDENCE_VIEWS)]
-        self._evidence_index = np.zeros(len(names), dtype=bool)
-        self._evidence_index[keep] = True
-        self._feature_terms = np.array([n.split("__", 1)[1] for n in names], dtype=object)
+        names = pipeline.named_steps["features"].get_feature_names_out()
+        self._evidence_mask = np.array([n.startswith(EVIDENCE_VIEWS) for n in names])
+        terms = [n.split("__", 1)[1] for n in names]
+        self._evidence_mask &= np.array([" " not in t and t != "<num>" for t in terms])
+        self._feature_terms = np.array(terms, dtype=object)
 
     @property
     def version(self) -> str:
         """Version string of this model."""
         return str(self.metadata.get("version", "unversioned"))
 
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of the model's words (for summaries and keywords)."""
+        words = dict(self.pipeline.named_steps["features"].transformer_list)["words"]
+        return {term: float(words.idf_[i]) for term, i in words.vocabulary_.items()}
+
     def predict(self, docs: list[str], *, evidence: int = 5) -> list[Prediction]:
         """Predictions for documents made with :func:`service.features.compose`."""
         if not docs:
             return []
-        features = self.pipeline[:-1].transform(docs)
+        prepared = self.pipeline.named_steps["prepare"].transform(docs)
+        features = self.pipeline.named_steps["features"].transform(prepared).tocsr()
         clf = self.pipeline.steps[-1][1]
         proba = clf.predict_proba(features)[:, self._order]
-        return [self._prediction(features[i], proba[i], clf, evidence) for i in range(len(docs))]
+        best = proba.argmax(axis=1)
+        evidence_lists = self._evidence(features, best, clf, evidence)
+        out = []
+        for row, top, terms in zip(proba, best, evidence_lists):
+            theme = LABELS[top]
+            scores = {label: round(float(p), 4) for label, p in zip(LABELS, row)}
+            themes = [t for t in THEMES if t == theme or scores[t] >= self.thresholds.get(t, 0.5)]
+            themes.sort(key=lambda t: -scores[t])
+            out.append(Prediction(theme, NAMES_ZH[theme], scores[theme], scores, themes, terms))
+        return out
 
     def classify(self, text: str, title: str | None = None) -> Prediction:
         """Prediction for one article."""
         return self.predict([compose(title, text)])[0]
 
-    def _prediction(self, row, proba: np.ndarray, clf, n_evidence: int) -> Prediction:
-        best = int(np.argmax(proba))
-        theme = LABELS[best]
-        scores = {label: round(float(p), 4) for label, p in zip(LABELS, proba, strict=False)}
-        themes = [t for t in THEMES if t == theme or scores[t] >= self.thresholds.get(t, 0.5)]
-        themes.sort(key=lambda t: -scores[t])
-        return Prediction(
-            theme=theme,
-            theme_zh=NAMES_ZH[theme],
-            confidence=scores[theme],
-            scores=scores,
-            themes=themes,
-            evidence=self._evidence(row, clf, theme, n_evidence),
-        )
-
-    def _evidence(self, row, clf, theme: str, n: int) -> list[dict]:
-        """Terms of the text that pushed most toward ``theme``."""
-        if n <= 0 or theme == "other":
-            return []
-        row = row.tocsr()
-        coef = clf.coef_[self._classes.index(theme)]
-        idx = row.indices[self._evidence_index[row.indices]]
-        values = row[0, idx].toarray().ravel() * coef[idx]
-        weights: dict[str, float] = {}
-        for term, value in zip(self._feature_terms[idx], values, strict=False):
-            if value > 0 and " " not in term and term != "<num>":
+    def _evidence(self, features, best: np.ndarray, clf, n: int) -> list[list[dict]]:
+        """For each row, the terms of its text that pushed most toward its predicted theme."""
+        rows = features.shape[0]
+        if n <= 0:
+            return [[] for _ in range(rows)]
+        class_of_row = np.array([self._classes.index(LABELS[b]) for b in best])
+        row_of_entry = np.repeat(np.arange(rows), np.diff(features.indptr))
+        contribution = features.data * clf.coef_[class_of_row[row_of_entry], features.indices]
+        useful = self._evidence_mask[features.indices] & (contribution > 0)
+        out = []
+        for i in range(rows):
+            if LABELS[best[i]] == "other":
+                out.append([])
+                continue
+            lo, hi = features.indptr[i], features.indptr[i + 1]
+            keep = np.flatnonzero(useful[lo:hi]) + lo
+            weights: dict[str, float] = {}
+            for term, value in zip(self._feature_terms[features.indices[keep]], contribution[keep]):
                 weights[term] = weights.get(term, 0.0) + float(value)
-        top = sorted(weights.items(), key=lambda kv: -kv[1])[:n]
-        return [{"term": term, "weight": round(w, 4)} for term, w in top]
+            top = sorted(weights.items(), key=lambda kv: -kv[1])[:n]
+            out.append([{"term": term, "weight": round(w, 4)} for term, w in top])
+        return out
 
 
 def load_model(model_dir: Path | str | None = None) -> ThemeClassifier:

@@ -12,7 +12,10 @@ import click
 from service.classifier import ModelError, load_model
 
 model_option = click.option(
-    "--model", "model_dir", type=click.Path(path_type=Path), default=None,
+    "--model",
+    "model_dir",
+    type=click.Path(path_type=Path),
+    default=None,
     help="Model version directory, or a models directory with CURRENT (default: the shipped model).",
 )
 
@@ -110,8 +113,9 @@ def train(data: tuple[Path, ...], out_dir: Path, folds: int, promote: bool) -> N
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from None
     cv = result.metadata["metrics"]["cv"]
-    click.echo(f"trained {result.metadata['version']} on {len(examples)} examples: "
-               f"cross-validated accuracy {cv['accuracy']:.3f}, macro-F1 {cv['macro_f1']:.3f}")
+    click.echo(
+        f"trained {result.metadata['version']} on {len(examples)} examples: cross-validated accuracy {cv['accuracy']:.3f}, macro-F1 {cv['macro_f1']:.3f}"
+    )
     click.echo(f"wrote {result.model_dir}")
     if promote:
         current = result.model_dir.parent / "CURRENT"

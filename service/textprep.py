@@ -7,7 +7,6 @@ cleaned text for the models, while callers keep what the user gave them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 CJK = "\u4e00-\u9fff\u3400-\u4dbf"
@@ -23,6 +22,7 @@ _FULLWIDTH_ALNUM = {
 _SPACES = {0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x202F: " "}
 _ZERO_WIDTH = {0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None, 0x2060: None}
 _TRANSLATE = {**_FULLWIDTH_ALNUM, **_SPACES, **_ZERO_WIDTH}
+_NEEDS_TRANSLATE = re.compile("[" + "".join(chr(k) for k in sorted(_TRANSLATE)) + "]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Datelines that open a news item: 本日讯 / 本报讯 / 本报北京1月31日电 / 新华社北京1月31日电 ...
@@ -31,17 +31,21 @@ DATELINE = re.compile(
     r"(?:本日|本报|本刊|本台|今日)讯"
     r"|(?:本报|新华社|中新社|人民网|央视网|新华网)[^，。\n]{0,16}?(?:\d{1,2}月)?\d{1,2}日电"
     r"|[^，。\n]{2,12}(?:日报|晚报|融媒体中心|新闻网|电视台)讯"
+    r"|(?:央视网|新华网|人民网|中新网|中国新闻网)消息(?:[（(][^）)\n]{1,12}[）)])?[：:]?"
     r")"
     r"(?:\s*[（(](?:记者|通讯员|特约记者)[^）)\n]{1,40}[）)])?[\s　：:]*"
+)
+# A whole line that only marks a section or a page: 核心阅读, 编者按, （下转第二版）, photo captions.
+MARKER_LINE = re.compile(
+    r"^\s*(?:核心阅读|编者按|记者手记|延伸阅读|相关链接|短评|图片报道|数据来源[:：].*|本版责编[:：].*|本版制图[:：].*"
+    r"|[（(](?:上接|下转|转载自)[^）)]{1,12}[）)]|图[为①②③④⑤⑥⑦⑧⑨⑩\d][^\n]{0,120}|[■□◆●▲]+)\s*$"
 )
 # A reporter byline in brackets: （记者杜一菲） （张晓敏） （记者 王浩 通讯员 李明）
 BRACKET_BYLINE = re.compile(
     rf"[（(](?:(?:记者|通讯员|特约记者|实习生|作者|文/|图/)[^（()）\n]{{1,40}}|[{CJK}]{{2,4}}(?:[ 、　][{CJK}]{{2,4}}){{0,3}})[）)]\s*$"
 )
 # A bare name after the last sentence: "……发展动力。 李志江"
-BARE_NAME = re.compile(
-    rf"(?<=[。！？…])[”’」』]?(?P<name>[ 　]*(?:记者[ 　]*)?[{CJK}]{{2,3}}(?:[ 、　][{CJK}]{{2,3}}){{0,2}})\s*$"
-)
+BARE_NAME = re.compile(rf"(?<=[。！？…])[”’」』]?(?P<name>[ 　]*(?:记者[ 　]*)?[{CJK}]{{2,3}}(?:[ 、　][{CJK}]{{2,3}}){{0,2}})\s*$")
 # Reporting formulas at the start of a sentence: 记者从…获悉 / 据…报道 are kept (they carry facts).
 
 
@@ -51,14 +55,15 @@ class Span:
 
     start: int
     end: int
-    kind: str  # "dateline" | "byline"
+    kind: str  # "dateline" | "byline" | "marker"
 
 
 def normalize(text: str) -> str:
     """Half-width digits and Latin letters, clean whitespace, Chinese punctuation kept."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text.translate(_TRANSLATE))
-    text = unicodedata.normalize("NFC", text)
+    if _NEEDS_TRANSLATE.search(text):
+        text = text.translate(_TRANSLATE)
+    text = _CONTROL.sub("", text)
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
@@ -99,6 +104,10 @@ def find_boilerplate(text: str) -> list[Span]:
     spans: list[Span] = []
     pos = 0
     for para in text.split("\n"):
+        if para.strip() and MARKER_LINE.match(para):
+            spans.append(Span(pos, pos + len(para), "marker"))
+            pos += len(para) + 1
+            continue
         head = DATELINE.match(para)
         if head and head.end() > 0:
             spans.append(Span(pos, pos + head.end(), "dateline"))
@@ -137,3 +146,47 @@ def prepare(text: str) -> str:
 def clean(text: str) -> str:
     """Prepared text without boilerplate: what feeds the classifier."""
     return strip_boilerplate(prepare(text))
+
+
+_WHITESPACE = re.compile(r"\s")
+_ALIGN_TABLE = {**{k: (v if isinstance(v, str) else chr(v)) for k, v in _FULLWIDTH_ALNUM.items()}}
+
+
+def _align_form(text: str) -> str:
+    """``text`` mapped one to one: full-width to half-width, every whitespace to a space."""
+    if _NEEDS_TRANSLATE.search(text):
+        text = text.translate(_ALIGN_TABLE)
+    return _WHITESPACE.sub(" ", text)
+
+
+def align(original: str, prepared: str) -> list[int]:
+    """Offsets into ``original`` of each character of ``prepare(original)``.
+
+    Preparation only maps characters one to one (full-width to half-width, odd
+    spaces to spaces) and deletes others (whitespace, control characters, page
+    breaks), so ``prepared`` is a subsequence of ``original`` up to that mapping.
+    Matching runs are found with slice comparisons, so long texts align quickly.
+    """
+    src, dst = _align_form(original), _align_form(prepared)
+    out: list[int] = []
+    i = j = 0
+    n, m = len(dst), len(src)
+    while i < n:
+        found = src.find(dst[i], j)
+        if found < 0:  # cannot happen for prepare(original); stay within bounds anyway
+            out.extend([m - 1] * (n - i))
+            break
+        j = found
+        step = 1  # exponential then binary search for the length of the common run
+        while i + step <= n and j + step <= m and src[j : j + step] == dst[i : i + step]:
+            step *= 2
+        low, high = step // 2, min(step, n - i, m - j)
+        while low < high:
+            mid = (low + high + 1) // 2
+            if src[j : j + mid] == dst[i : i + mid]:
+                low = mid
+            else:
+                high = mid - 1
+        out.extend(range(j, j + low))
+        i, j = i + low, j + low
+    return out

@@ -20,9 +20,7 @@ BACKENDS = ("rjieba", "jieba")
 _CONTENT = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbfA-Za-z0-9]")
 _NUMBER = re.compile(r"^[0-9.,%]+$")
 # Function words that carry no theme; kept short on purpose (TF-IDF weighs the rest).
-STOP_WORDS = frozenset(
-    "的 了 在 和 是 与 及 等 对 将 为 也 都 并 把 被 从 向 于 以 其 之 这 那 有 就 而 或 由 但 又 还 更 个 年 月 日".split()
-)
+STOP_WORDS = frozenset("的 了 在 和 是 与 及 等 对 将 为 也 都 并 把 被 从 向 于 以 其 之 这 那 有 就 而 或 由 但 又 还 更 个 年 月 日".split())
 
 
 class Tokenizer:
@@ -35,6 +33,7 @@ class Tokenizer:
         self.backend = backend
         self._engine = None
         self._lock = threading.Lock()
+        self._content = _ContentWords()
 
     def initialize(self) -> None:
         """Load the dictionary and the user terms (done once, on first use)."""
@@ -59,6 +58,7 @@ class Tokenizer:
                 engine.initialize()
                 for term in terms:
                     engine.add_word(term)
+                    engine.suggest_freq(term, tune=True)
                 self._cut = engine.lcut
             self._engine = engine
 
@@ -70,12 +70,28 @@ class Tokenizer:
 
     def tokenize(self, text: str) -> list[str]:
         """Content words of ``text``: no punctuation, spaces or function words; numbers as ``<num>``."""
-        out = []
-        for word in self.cut(text):
-            if word in STOP_WORDS or not _CONTENT.search(word):
-                continue
-            out.append("<num>" if _NUMBER.match(word) else word)
-        return out
+        return [w for w in map(self._content.__getitem__, self.cut(text)) if w]
+
+
+class _ContentWords(dict):
+    """Word → the word as a feature ("" to drop it); computed once per distinct word."""
+
+    limit = 500_000
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > self.limit:
+            self.clear()
+        first = word[0] if word else ""
+        if not word or word in STOP_WORDS:
+            value = ""
+        elif first.isdigit() and _NUMBER.match(word):
+            value = "<num>"
+        elif not first.isalpha() and not _CONTENT.search(word):
+            value = ""
+        else:
+            value = word
+        self[word] = value
+        return value
 
 
 _default = Tokenizer()

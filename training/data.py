@@ -149,3 +149,46 @@ def data_hash(examples: Iterable[Example]) -> str:
         digest.update(json.dumps(ex.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+def shared_sentences(examples: list[Example], min_chars: int = 12) -> list[tuple[str, str, str]]:
+    """(sentence, id, id) for sentences of ``min_chars`` or more that two examples share."""
+    import re
+
+    seen: dict[str, str] = {}
+    out = []
+    for ex in examples:
+        for sentence in {s.strip() for s in re.split(r"[。！？!?\n]", ex.text)}:
+            if len(sentence) < min_chars:
+                continue
+            if sentence in seen and seen[sentence] != ex.id:
+                out.append((sentence, seen[sentence], ex.id))
+            seen.setdefault(sentence, ex.id)
+    return out
+
+
+def near_duplicates(examples: list[Example], threshold: float = 0.5, n: int = 5) -> list[tuple[str, str, float]]:
+    """(id, id, similarity) of example pairs whose character ``n``-gram sets overlap more than ``threshold``.
+
+    Similarity is the overlap coefficient |A ∩ B| / min(|A|, |B|), so a short item copied into a
+    longer one is caught too.
+    """
+    grams = [{ex.text[i : i + n] for i in range(len(ex.text) - n + 1)} for ex in examples]
+    index: dict[str, list[int]] = {}
+    for k, gs in enumerate(grams):
+        for g in gs:
+            index.setdefault(g, []).append(k)
+    out = []
+    for k, gs in enumerate(grams):
+        if not gs:
+            continue
+        shared: dict[int, int] = {}
+        for g in gs:
+            for other in index[g]:
+                if other > k:
+                    shared[other] = shared.get(other, 0) + 1
+        for other, count in shared.items():
+            sim = count / min(len(gs), len(grams[other]) or 1)
+            if sim > threshold:
+                out.append((examples[k].id, examples[other].id, round(sim, 3)))
+    return out

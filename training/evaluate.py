@@ -74,8 +74,7 @@ def confusion_svg(confusion: list[list[int]], cell: int = 64) -> str:
         name = html.escape(f"{label} {NAMES_ZH[label]}")
         parts.append(f'<text x="{pad - 6}" y="{pad + i * cell + cell / 2 + 4}" text-anchor="end">{name}</text>')
         parts.append(
-            f'<text x="{pad + i * cell + cell / 2}" y="{pad - 8}" text-anchor="end" '
-            f'transform="rotate(-40 {pad + i * cell + cell / 2} {pad - 8})">{name}</text>'
+            f'<text x="{pad + i * cell + cell / 2}" y="{pad - 8}" text-anchor="end" transform="rotate(-40 {pad + i * cell + cell / 2} {pad - 8})">{name}</text>'
         )
         for j, count in enumerate(confusion[i]):
             shade = int(255 - 200 * count / top)
@@ -91,8 +90,7 @@ def write_html(report: dict, path: Path | str, name: str = "") -> Path:
     """An HTML report with the figures, a confusion-matrix picture and the worst errors."""
     esc = html.escape
     rows = "".join(
-        f"<tr><td>{esc(label)} {NAMES_ZH[label]}</td><td>{r['precision']:.3f}</td><td>{r['recall']:.3f}</td>"
-        f"<td>{r['f1']:.3f}</td><td>{r['support']}</td></tr>"
+        f"<tr><td>{esc(label)} {NAMES_ZH[label]}</td><td>{r['precision']:.3f}</td><td>{r['recall']:.3f}</td><td>{r['f1']:.3f}</td><td>{r['support']}</td></tr>"
         for label, r in report["per_class"].items()
     )
     errors = "".join(
@@ -105,12 +103,12 @@ def write_html(report: dict, path: Path | str, name: str = "") -> Path:
 <style>body{{font-family:sans-serif;margin:2em;max-width:960px}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:4px 8px}}.big{{font-size:1.4em}}</style></head><body>
 <h1>Evaluation {esc(name)}</h1>
-<p>Model <code>{esc(report['model_version'])}</code>, {report['n']} examples.</p>
-<p class="big" id="headline">accuracy {report['accuracy']:.3f} · macro-F1 {report['macro_f1']:.3f}
-· themes micro-F1 {report['themes_micro_f1']:.3f}</p>
+<p>Model <code>{esc(report["model_version"])}</code>, {report["n"]} examples.</p>
+<p class="big" id="headline">accuracy {report["accuracy"]:.3f} · macro-F1 {report["macro_f1"]:.3f}
+· themes micro-F1 {report["themes_micro_f1"]:.3f}</p>
 <h2>Per class</h2><table><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>{rows}</table>
-<h2>Confusion matrix</h2><p>Rows: true label; columns: predicted.</p>{confusion_svg(report['confusion'])}
-<h2>Most confident errors ({report['errors']} in all)</h2>
+<h2>Confusion matrix</h2><p>Rows: true label; columns: predicted.</p>{confusion_svg(report["confusion"])}
+<h2>Most confident errors ({report["errors"]} in all)</h2>
 <table><tr><th>id</th><th>title</th><th>label</th><th>predicted</th><th>confidence</th><th>evidence</th></tr>{errors}</table>
 </body></html>
 """

@@ -11,47 +11,33 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from service.classifier import FORMAT_VERSION, MODEL_FILE, sha256_file
-from service.features import PolicyTermFeatures, body_view, compose, head_view
+from service.features import PolicyTermFeatures, PrepareDocuments, ViewTfidf, compose
 from service.lexicon import default_lexicon
 from service.themes import LABELS, THEMES
-from service.tokenizer import tokenize
 from training.data import Example, data_hash
 from training.metrics import classification_metrics
 
-DEFAULT_PARAMS = {"C": 10.0, "char_max_features": 80000}
+DEFAULT_PARAMS = {"C": 10.0, "char_max_features": 80000, "class_weight": "balanced"}
 
 
-def build_pipeline(C: float = 10.0, char_max_features: int = 80000) -> Pipeline:
-    """The whole model: four feature views and a logistic-regression classifier."""
-    words = dict(tokenizer=tokenize, token_pattern=None, lowercase=False, sublinear_tf=True)
+def build_pipeline(C: float = 10.0, char_max_features: int = 80000, class_weight: str | None = "balanced", char_ngrams: tuple[int, int] = (2, 3)) -> Pipeline:
+    """The whole model: document preparation, four feature views, a logistic-regression classifier."""
     features = FeatureUnion(
         [
-            ("words", TfidfVectorizer(preprocessor=body_view, **words)),
-            ("head", TfidfVectorizer(preprocessor=head_view, **words)),
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char",
-                    preprocessor=body_view,
-                    ngram_range=(2, 3),
-                    sublinear_tf=True,
-                    min_df=2,
-                    max_features=char_max_features,
-                    dtype=np.float32,
-                ),
-            ),
+            ("words", ViewTfidf(view="body")),
+            ("head", ViewTfidf(view="head")),
+            ("chars", ViewTfidf(view="chars", ngram_range=tuple(char_ngrams), min_df=2, max_features=char_max_features)),
             ("terms", PolicyTermFeatures()),
         ]
     )
-    clf = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
-    return Pipeline([("features", features), ("clf", clf)])
+    clf = LogisticRegression(C=C, max_iter=3000, class_weight=class_weight)
+    return Pipeline([("prepare", PrepareDocuments()), ("features", features), ("clf", clf)])
 
 
 def documents(examples: list[Example]) -> list[str]:
@@ -61,7 +47,8 @@ def documents(examples: list[Example]) -> list[str]:
 
 def out_of_fold_proba(examples: list[Example], params: dict, folds: int = 5, seed: int = 0) -> np.ndarray:
     """Class probabilities (columns in LABELS order) predicted by models that did not see each example."""
-    docs = np.array(documents(examples), dtype=object)
+    docs = np.empty(len(examples), dtype=object)
+    docs[:] = PrepareDocuments().transform(documents(examples))  # clean and tokenise once for all folds
     labels = np.array([ex.label for ex in examples])
     proba = np.zeros((len(examples), len(LABELS)))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)

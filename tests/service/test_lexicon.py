@@ -9,11 +9,21 @@ def test_shipped_lexicon_is_large_and_covers_every_theme():
     for theme in THEMES:
         assert len(lexicon.by_theme[theme]) >= 40, theme
     assert len(lexicon.by_theme["general"]) >= 20
-    for term, theme in [("招商引资", "investment"), ("以商招商", "investment"), ("揭榜挂帅", "talent"),
-                        ("人才公寓", "talent"), ("产教融合", "talent"), ("技能人才", "talent"),
-                        ("源网荷储", "energy"), ("光伏", "energy"), ("储能", "energy"),
-                        ("高标准农田", "agriculture"), ("乡村振兴", "agriculture"), ("农产品加工", "agriculture"),
-                        ("营商环境", "investment")]:
+    for term, theme in [
+        ("招商引资", "investment"),
+        ("以商招商", "investment"),
+        ("揭榜挂帅", "talent"),
+        ("人才公寓", "talent"),
+        ("产教融合", "talent"),
+        ("技能人才", "talent"),
+        ("源网荷储", "energy"),
+        ("光伏", "energy"),
+        ("储能", "energy"),
+        ("高标准农田", "agriculture"),
+        ("乡村振兴", "agriculture"),
+        ("农产品加工", "agriculture"),
+        ("营商环境", "investment"),
+    ]:
         assert theme in lexicon.themes_of(term), term
     for term in ("营商环境", "项目落地", "产业链"):
         assert term in lexicon

@@ -1,0 +1,34 @@
+"""Theme and summary of an article in one call: what the CLI, REST API and batch scorer return."""
+
+from __future__ import annotations
+
+from service.classifier import ThemeClassifier
+from service.summarizer import Summarizer
+
+
+class Analyzer:
+    """A loaded model and a summarizer that uses the model's vocabulary."""
+
+    def __init__(self, model: ThemeClassifier, summarizer: Summarizer | None = None) -> None:
+        self.model = model
+        self.summarizer = summarizer or Summarizer(idf=model.idf())
+
+    @property
+    def model_version(self) -> str:
+        """Version of the theme model."""
+        return self.model.version
+
+    def analyze(self, text: str, title: str | None = None, *, max_chars: int | None = None, max_sentences: int | None = None) -> dict:
+        """Theme, scores, themes, evidence, summary, sentences and keywords of one article."""
+        return self.analyze_many([(title, text)], max_chars=max_chars, max_sentences=max_sentences)[0]
+
+    def analyze_many(self, items: list[tuple[str | None, str]], *, max_chars: int | None = None, max_sentences: int | None = None) -> list[dict]:
+        """:meth:`analyze` for many (title, text) pairs; the model runs once over all of them."""
+        from service.features import compose
+
+        predictions = self.model.predict([compose(title, text) for title, text in items])
+        out = []
+        for (title, text), prediction in zip(items, predictions):
+            summary = self.summarizer.summarize(text, title=title, themes=prediction.themes, max_chars=max_chars, max_sentences=max_sentences)
+            out.append({**prediction.to_dict(), **summary.to_dict(), "model_version": self.model.version})
+        return out

@@ -1,0 +1,237 @@
+"""Extractive summaries keyed on policy terms, and keywords.
+
+Sentences are scored on lexicon terms (weighted toward the article's own themes),
+TF-IDF salience against the whole article, position (news puts its point first),
+concrete facts (numbers with units), overlap with the title, and penalties for
+boilerplate, slogans and very short or very long sentences. Selection is greedy
+with redundancy control (MMR) under a character or sentence budget; sentences are
+never cut, and the summary keeps the article's order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from service.lexicon import Lexicon, default_lexicon
+from service.sentences import Sentence, split_sentences
+from service.themes import THEMES
+from service.tokenizer import Tokenizer, tokenize
+
+DEFAULT_MAX_CHARS = 120
+FACT = re.compile(
+    r"\d[\d.,]*\s*(?:万|亿|千)?(?:元|美元|吨|千瓦时|千瓦|瓦|亩|公顷|套|个|家|名|人次|人|项|座|台|辆|条|公里|米|平方米|户|所|场|批|次|倍|%|％)"
+    r"|\d{1,2}月\d{1,2}日|\d{4}年"
+)
+SLOGAN = re.compile(
+    r"最大的?诚意|最优质?的?服务|最好的环境|保驾护航|店小二|栽下梧桐树|非常感谢|衷心感谢|表示感谢|热烈欢迎"
+    r"|互利共赢|不忘初心|牢记使命|再鼓干劲|撸起袖子|奋力|描绘出|新答卷|新篇章|新高潮|添砖加瓦"
+)
+HEADING_MAX = 30
+WEIGHTS = {
+    "position": 1.6,  # lead sentence; decays with rank
+    "decay": 0.6,
+    "salience": 1.2,  # TF-IDF cosine with the whole article
+    "lexicon": 0.35,
+    "facts": 0.15,  # each number with a unit or date, up to 4
+    "title": 1.5,  # character-bigram overlap with the title
+    "heading": 0.0,  # bonus (or penalty) for a heading line
+    "slogan": 0.6,
+    "short": 0.8,
+    "long": 0.3,
+    "quote": 0.3,
+    "density": 0.0,  # selection prefers score per character ** density
+    "redundancy": 0.7,  # MMR trade-off
+}
+
+
+@dataclass
+class ScoredSentence:
+    """A sentence with its score and the policy terms it matched."""
+
+    text: str
+    start: int
+    end: int
+    score: float
+    terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    """An extractive summary: the text, its sentences, and the article's keywords."""
+
+    summary: str
+    sentences: list[ScoredSentence]
+    keywords: list[dict]
+    over_budget: bool = False
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict."""
+        return asdict(self)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _similarity(a: set[str], b: set[str]) -> float:
+    return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
+
+
+def _is_heading(sentence: Sentence) -> bool:
+    return len(sentence.text) <= HEADING_MAX and sentence.text[-1] not in "。！？；…!?;”"
+
+
+class Summarizer:
+    """Scores and selects sentences; one instance serves many articles.
+
+    Parameters
+    ----------
+    lexicon : Lexicon or None
+        Policy terms (the shipped lexicon when None).
+    idf : dict[str, float] or None
+        Inverse document frequency of words, e.g. from the theme model's vocabulary;
+        words not in it get ``default_idf``.
+    tokenizer : Tokenizer or None
+        Word segmenter (the shipped default when None).
+    """
+
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        idf: dict[str, float] | None = None,
+        tokenizer: Tokenizer | None = None,
+        default_idf: float | None = None,
+        weights: dict[str, float] | None = None,
+    ) -> None:
+        self.weights = {**WEIGHTS, **(weights or {})}
+        self.lexicon = lexicon
+        self.idf = idf or {}
+        self.tokenizer = tokenizer
+        self.default_idf = default_idf if default_idf is not None else (max(self.idf.values()) if self.idf else 1.0)
+
+    def _tokens(self, text: str) -> list[str]:
+        return self.tokenizer.tokenize(text) if self.tokenizer else tokenize(text)
+
+    def summarize(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        themes: list[str] | tuple[str, ...] = (),
+        max_chars: int | None = None,
+        max_sentences: int | None = None,
+        n_keywords: int = 10,
+    ) -> Summary:
+        """Summary of ``text`` within ``max_chars`` (default 120) or ``max_sentences``.
+
+        A text within budget comes back whole; when the single best sentence is
+        longer than ``max_chars`` it is returned whole with ``over_budget=True``.
+        """
+        if max_chars is None and max_sentences is None:
+            max_chars = DEFAULT_MAX_CHARS
+        lexicon = self.lexicon or default_lexicon()
+        all_sentences = split_sentences(text)
+        candidates = [s for s in all_sentences if not s.boilerplate]
+        body = candidates
+        if not body:
+            return Summary("", [], [])
+        tokens = [self._tokens(s.text) for s in body]
+        doc_tf = Counter(t for sent in tokens for t in sent)
+        keywords = self._keywords(doc_tf, lexicon, n_keywords)
+        scored = self._score(body, tokens, doc_tf, lexicon, title or "", themes)
+
+        total = sum(len(s.text) for s in body)
+        if (max_chars is None or total <= max_chars) and (max_sentences is None or len(body) <= max_sentences):
+            return Summary("".join(s.text for s in scored), scored, keywords)
+        chosen, over = self._select(scored, max_chars, max_sentences, self.weights["redundancy"], self.weights["density"])
+        chosen.sort(key=lambda s: s.start)
+        return Summary("".join(s.text for s in chosen), chosen, keywords, over)
+
+    def _score(self, body, tokens, doc_tf, lexicon: Lexicon, title: str, themes) -> list[ScoredSentence]:
+        idf, default = self.idf, self.default_idf
+        weights = {t: idf.get(t, default) * (1 + math.log(c)) for t, c in doc_tf.items()}
+        centroid_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        title_grams = _bigrams(title)
+        own = set(themes)
+        w = self.weights
+        out = []
+        for rank, (sentence, words) in enumerate(zip(body, tokens)):
+            terms = list(dict.fromkeys(w for w in words if w in lexicon))
+            lex = 0.0
+            for term in terms:
+                tags = lexicon.themes_of(term)
+                lex += 2.0 if own & set(tags) else (1.0 if set(tags) & set(THEMES) else 0.5)
+            vec = Counter(words)
+            dot = sum(weights.get(w, 0.0) * idf.get(w, default) * c for w, c in vec.items())
+            norm = math.sqrt(sum((idf.get(w, default) * c) ** 2 for w, c in vec.items())) or 1.0
+            salience = dot / (norm * centroid_norm)
+            n = len(sentence.text)
+            score = (
+                w["position"] / (1 + w["decay"] * rank)
+                + w["salience"] * salience
+                + w["lexicon"] * math.log1p(lex)
+                + w["facts"] * min(len(FACT.findall(sentence.text)), 4)
+                + (w["title"] * _similarity(title_grams, _bigrams(sentence.text)) if title_grams else 0.0)
+            )
+            if _is_heading(sentence):
+                score += w["heading"]
+            if SLOGAN.search(sentence.text):
+                score -= w["slogan"]
+            if n < 10:
+                score -= w["short"]
+            elif n > 150:
+                score -= w["long"]
+            if sentence.text.startswith(("“", "「")) and not FACT.search(sentence.text):
+                score -= w["quote"]
+            out.append(ScoredSentence(sentence.text, sentence.start, sentence.end, round(score, 4), terms))
+        return out
+
+    @staticmethod
+    def _select(scored: list[ScoredSentence], max_chars: int | None, max_sentences: int | None, lam: float, density: float):
+        """Greedy MMR under the budget; the best sentence alone when nothing fits."""
+        grams = {id(s): _bigrams(s.text) for s in scored}
+        chosen: list[ScoredSentence] = []
+        used = 0
+        pool = sorted(scored, key=lambda s: -s.score)
+        while pool and (max_sentences is None or len(chosen) < max_sentences):
+            best, best_value = None, -math.inf
+            for s in pool:
+                if max_chars is not None and used + len(s.text) > max_chars:
+                    continue
+                redundancy = max((_similarity(grams[id(s)], grams[id(c)]) for c in chosen), default=0.0)
+                value = (s.score - lam * redundancy * abs(s.score)) / len(s.text) ** density
+                if value > best_value:
+                    best, best_value = s, value
+            if best is None:
+                break
+            chosen.append(best)
+            used += len(best.text)
+            pool.remove(best)
+        if not chosen:
+            return [pool[0]], True
+        return chosen, False
+
+    @staticmethod
+    def _keywords(doc_tf: Counter, lexicon: Lexicon, n: int) -> list[dict]:
+        ranked = []
+        for word, count in doc_tf.items():
+            if len(word) < 2 or word == "<num>":
+                continue
+            policy = word in lexicon
+            ranked.append((policy, count * (len(word) ** 0.5), word))
+        ranked.sort(key=lambda r: (not r[0], -r[1]))
+        return [{"term": w, "weight": round(weight, 3), "themes": list(lexicon.themes_of(w))} for policy, weight, w in ranked[:n]]
+
+
+_default: Summarizer | None = None
+
+
+def summarize(text: str, *, title: str | None = None, max_chars: int | None = None, max_sentences: int | None = None) -> Summary:
+    """Summary with the default summarizer (shipped lexicon, no model vocabulary)."""
+    global _default
+    if _default is None:
+        _default = Summarizer()
+    return _default.summarize(text, title=title, max_chars=max_chars, max_sentences=max_sentences)
