@@ -4,8 +4,9 @@ Usage: python benchmarks/summary.py [--budgets 60,120,200] [--xwlb 500] [--rmrb 
 
 Fixed seeded samples of stories with text >= 300 characters. Every system gets the
 text only (never the headline) and is held to the same budget in whole sentences:
-its sentences are taken in its own order while they fit; when the first does not
-fit, it is clipped to the budget. Ranked by ROUGE recall at the budget (F1 beside).
+its sentences are taken in its own order up to the first that would pass the budget;
+when even the first does not fit, it is clipped to the budget. Lead is the text's first
+sentences up to the budget. Ranked by ROUGE recall at the budget (F1 beside).
 """
 
 from __future__ import annotations
@@ -55,12 +56,17 @@ def rouge(summary: str, reference: str) -> dict[str, tuple[float, float]]:
 
 
 def fit(sentences: list[str], budget: int) -> str:
-    """Whole sentences in the system's order while they fit; the first one clipped if none fits."""
+    """A system's sentences, in its order, up to the first that would pass the budget.
+
+    When even the first does not fit (a system may return one over-long sentence whole),
+    it is clipped to the budget, so that no system gets more characters than another.
+    """
     out, used = [], 0
     for sentence in sentences:
-        if used + len(sentence) <= budget:
-            out.append(sentence)
-            used += len(sentence)
+        if used + len(sentence) > budget:
+            break
+        out.append(sentence)
+        used += len(sentence)
     if not out and sentences:
         return sentences[0][:budget]
     return "".join(out)

@@ -124,14 +124,15 @@ class ThemeClassifier:
         features = self.pipeline.named_steps["features"].transform(prepared).tocsr()
         clf = self.pipeline.steps[-1][1]
         proba = clf.predict_proba(features)[:, self._order]
+        presence = clf.presence_proba(features)
         best = proba.argmax(axis=1)
         evidence_lists = self._evidence(features, best, clf, evidence)
         out = []
-        for row, top, terms in zip(proba, best, evidence_lists):
+        for row, present, top, terms in zip(proba, presence, best, evidence_lists):
             theme = LABELS[top]
             scores = {label: round(float(p), 4) for label, p in zip(LABELS, row)}
-            themes = [t for t in THEMES if t == theme or scores[t] >= self.thresholds.get(t, 0.5)]
-            themes.sort(key=lambda t: -scores[t])
+            found = {t: float(p) for t, p in zip(THEMES, present) if t == theme or p >= self.thresholds.get(t, 0.5)}
+            themes = sorted(found, key=lambda t: (t != theme, -found[t]))
             out.append(Prediction(theme, NAMES_ZH[theme], scores[theme], scores, themes, terms))
         return out
 

@@ -28,10 +28,15 @@ def _load(model_dir: Path | None):
 
 
 def _read_text(source: str) -> str:
-    data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    from service.encoding import decode
+    from service.encoding import DecodeError, decode
 
-    return decode(data)
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        return decode(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {source}: {exc.strerror}") from None
+    except DecodeError as exc:
+        raise click.ClickException(f"undecodable_text: {source}: {exc}") from None
 
 
 @click.group()
@@ -68,6 +73,30 @@ def classify(source: str, title: str | None, split: bool, as_json: bool, model_d
 
 @cli.command()
 @click.argument("source", default="-", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("--title", default=None, help="Title of the article (used for scoring, never copied).")
+@click.option("--max-chars", type=click.IntRange(min=1), default=None, help="Summary budget in characters (default 120).")
+@click.option("--max-sentences", type=click.IntRange(min=1), default=None, help="Summary budget in sentences.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary with sentences, offsets and keywords as JSON.")
+@model_option
+def summarize(source: str, title: str | None, max_chars: int | None, max_sentences: int | None, as_json: bool, model_dir: Path | None) -> None:
+    """Print an extractive summary of one article from SOURCE (a file or - for stdin)."""
+    from service.analyzer import Analyzer
+
+    if max_chars is not None and max_sentences is not None:
+        raise click.UsageError("give --max-chars or --max-sentences, not both")
+    text = _read_text(source)
+    if not text.strip():
+        raise click.ClickException("empty_text: the input holds no text")
+    result = Analyzer(_load(model_dir)).analyze(text, title, max_chars=max_chars, max_sentences=max_sentences)
+    if as_json:
+        keys = ("theme", "themes", "summary", "over_budget", "sentences", "keywords", "model_version")
+        click.echo(json.dumps({k: result[k] for k in keys}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(result["summary"])
+
+
+@cli.command()
+@click.argument("source", default="-", type=click.Path(allow_dash=True, dir_okay=False))
 def split(source: str) -> None:
     """Split a bulletin into articles; print one JSON object (title, text) per article."""
     from service.bulletin import split_bulletin
@@ -81,14 +110,19 @@ def split(source: str) -> None:
 @click.option("-o", "--output", "output_path", default="-", help="Output JSONL file (default - for stdout).")
 @model_option
 def score(input_path: str, output_path: str, model_dir: Path | None) -> None:
-    """Score a JSONL / JSONL.gz archive (id, title?, text per line) into JSONL."""
+    """Score a JSONL / JSONL.gz archive (id, title?, text per line) into JSONL.
+
+    Each output line has id, theme, theme_zh, confidence, scores, themes, evidence,
+    summary, sentences, keywords and model_version; or id and error.
+    """
+    from service.analyzer import Analyzer
     from service.scoring import score_file
 
     if input_path != "-" and not Path(input_path).is_file():
         raise click.ClickException(f"cannot open input {input_path!r}: no such file")
-    model = _load(model_dir)
+    analyzer = Analyzer(_load(model_dir))
     started = time.perf_counter()
-    stats = score_file(input_path, output_path, model)
+    stats = score_file(input_path, output_path, analyzer)
     seconds = time.perf_counter() - started
     rate = stats.scored / seconds if seconds else 0.0
     click.echo(f"scored {stats.scored}, errors {stats.errors}, {seconds:.1f} s, {rate:.0f} docs/s", err=True)

@@ -9,10 +9,9 @@ keep their names.
 
 from __future__ import annotations
 
-import math
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from itertools import chain
+from itertools import accumulate
 from typing import NamedTuple
 
 import numpy as np
@@ -24,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 from service.lexicon import load_lexicon
 from service.textprep import clean
 from service.themes import THEMES
-from service.tokenizer import tokenize
+from service.tokenizer import content, cut
 
 HEAD_CHARS = 160
 
@@ -46,12 +45,11 @@ def prepare_document(doc: str) -> Prepared:
     """Clean a composed document (no datelines or bylines) and tokenise its views."""
     title, _, text = doc.partition("\n")
     title, text = clean(title), clean(text)
-    title_tokens = tokenize(title) if title else []
-    lead = text[:HEAD_CHARS]
-    lead_tokens = tokenize(lead)
-    rest_tokens = tokenize(text[HEAD_CHARS:]) if len(text) > HEAD_CHARS else []
-    # Cutting at HEAD_CHARS may split one word in two; the body view tolerates it.
-    return Prepared(title_tokens + lead_tokens, title_tokens + lead_tokens + rest_tokens, f"{title}\n{text}")
+    title_tokens = content(cut(title)) if title else []
+    words = cut(text)
+    split = bisect_right(list(accumulate(map(len, words))), HEAD_CHARS)  # the lead: words within HEAD_CHARS
+    lead, rest = content(words[:split]), content(words[split:])
+    return Prepared(title_tokens + lead, title_tokens + lead + rest, f"{title}\n{text}")
 
 
 class PrepareDocuments(BaseEstimator, TransformerMixin):
@@ -67,32 +65,53 @@ class PrepareDocuments(BaseEstimator, TransformerMixin):
         return True
 
 
-def char_ngrams(text: str, low: int, high: int) -> Iterator[str]:
-    """Character n-grams of ``text`` within lines, lengths ``low``..``high``.
+CODE_BITS = 21  # every Unicode code point fits in 21 bits; three fit in an int64
 
-    Built from ``map``/``zip`` over the string so that no Python code runs per n-gram.
+
+def char_codes(text: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Character ``n``-grams of ``text`` as integers, and the offset where each starts.
+
+    No n-gram spans a line break, so documents joined with ``"\\n"`` keep apart.
     """
-    parts: list[Iterable[str]] = []
-    for line in text.split("\n"):
-        for n in range(low, high + 1):
-            if n == 1:
-                parts.append(line)
-            elif n == 2:
-                parts.append(map(str.__add__, line, line[1:]))
-            else:
-                parts.append(map("".join, zip(*(line[k:] for k in range(n)))))
-    return chain.from_iterable(parts)
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    size = len(points) - n + 1
+    if size <= 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    codes = points[:size].copy()
+    breaks = codes == 10
+    for k in range(1, n):
+        part = points[k : size + k]
+        codes = (codes << CODE_BITS) | part
+        breaks |= part == 10
+    keep = np.flatnonzero(~breaks)
+    return codes[keep], keep
+
+
+def decode_char_code(code: int, n: int) -> str:
+    """The n-gram string of an integer from :func:`char_codes`."""
+    mask = (1 << CODE_BITS) - 1
+    return "".join(chr((int(code) >> (CODE_BITS * (n - 1 - k))) & mask) for k in range(n))
+
+
+def smooth_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    """Smoothed inverse document frequency, as scikit-learn's ``TfidfTransformer`` computes it."""
+    return np.log((1 + n_docs) / (1 + df)) + 1
+
+
+def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear TF (1 + log count) times IDF, each row L2-normalised."""
+    counts = counts.tocsr()
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    return l2_normalize(counts)
 
 
 class ViewTfidf(BaseEstimator, TransformerMixin):
-    """TF-IDF over one view of :class:`Prepared` documents.
+    """TF-IDF over the words of one view of :class:`Prepared` documents.
 
     Parameters
     ----------
-    view : {"head", "body", "chars"}
-        Words of title and lead, words of the whole document, or character n-grams.
-    ngram_range : tuple[int, int]
-        Character n-gram lengths (``view="chars"`` only).
+    view : {"head", "body"}
+        Words of title and lead, or words of the whole document.
     min_df : int
         Ignore features found in fewer documents.
     max_features : int or None
@@ -105,20 +124,17 @@ class ViewTfidf(BaseEstimator, TransformerMixin):
         Smoothed inverse document frequency, as in scikit-learn's ``TfidfTransformer``.
     """
 
-    def __init__(self, view: str = "body", ngram_range: tuple[int, int] = (2, 3), min_df: int = 1, max_features: int | None = None):
+    def __init__(self, view: str = "body", min_df: int = 1, max_features: int | None = None):
         self.view = view
-        self.ngram_range = ngram_range
         self.min_df = min_df
         self.max_features = max_features
 
-    def _features(self, doc: Prepared) -> Iterable[str]:
+    def _features(self, doc: Prepared) -> list[str]:
         if self.view == "head":
             return doc.head
         if self.view == "body":
             return doc.body
-        if self.view == "chars":
-            return char_ngrams(doc.text, *self.ngram_range)
-        raise ValueError(f"unknown view {self.view!r}; expected head, body or chars")
+        raise ValueError(f"unknown view {self.view!r}; expected head or body")
 
     def fit(self, docs, y=None):  # noqa: D102 - scikit-learn contract
         df: Counter = Counter()
@@ -129,8 +145,7 @@ class ViewTfidf(BaseEstimator, TransformerMixin):
             kept = sorted(kept, key=lambda nt: (-nt[0], nt[1]))[: self.max_features]
         terms = sorted(t for _, t in kept)
         self.vocabulary_ = {t: i for i, t in enumerate(terms)}
-        n_docs = len(docs)
-        self.idf_ = np.array([math.log((1 + n_docs) / (1 + df[t])) + 1 for t in terms])
+        self.idf_ = smooth_idf(np.array([df[t] for t in terms], dtype=np.float64), len(docs))
         return self
 
     def transform(self, docs):  # noqa: D102 - scikit-learn contract
@@ -143,16 +158,88 @@ class ViewTfidf(BaseEstimator, TransformerMixin):
             indices.extend(found.keys())
             counts.extend(found.values())
             indptr.append(len(indices))
-        indices_arr = np.asarray(indices, dtype=np.int32)
-        data = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * self.idf_[indices_arr]
-        matrix = sp.csr_matrix((data, indices_arr, np.asarray(indptr)), shape=(len(docs), len(self.vocabulary_)))
-        return l2_normalize(matrix)
+        matrix = sp.csr_matrix(
+            (np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+            shape=(len(docs), len(self.vocabulary_)),
+        )
+        return tfidf_rows(matrix, self.idf_)
 
     def get_feature_names_out(self, input_features=None):  # noqa: D102
         names = np.empty(len(self.vocabulary_), dtype=object)
         for term, i in self.vocabulary_.items():
             names[i] = term
         return names
+
+
+class CharTfidf(BaseEstimator, TransformerMixin):
+    """TF-IDF over character n-grams of the cleaned text, computed with integer codes.
+
+    Parameters
+    ----------
+    ngram_range : tuple[int, int]
+        N-gram lengths, 1 to 3.
+    min_df : int
+        Ignore n-grams found in fewer documents.
+    max_features : int or None
+        Keep the most frequent n-grams (by document frequency).
+
+    Attributes
+    ----------
+    codes_ : list of ndarray
+        Sorted n-gram codes kept, one array per length in ``ngram_range``.
+    idf_ : ndarray
+        Smoothed inverse document frequency of every kept n-gram, in column order.
+    """
+
+    def __init__(self, ngram_range: tuple[int, int] = (2, 2), min_df: int = 2, max_features: int | None = None):
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+
+    def _lengths(self) -> range:
+        low, high = self.ngram_range
+        if not 1 <= low <= high <= 3:
+            raise ValueError(f"ngram_range {self.ngram_range!r} must lie within 1..3")
+        return range(low, high + 1)
+
+    def fit(self, docs, y=None):  # noqa: D102 - scikit-learn contract
+        kept = []
+        for n in self._lengths():
+            per_doc = [np.unique(char_codes(doc.text, n)[0]) for doc in docs]
+            codes, df = np.unique(np.concatenate(per_doc) if per_doc else np.empty(0, np.int64), return_counts=True)
+            keep = df >= self.min_df
+            kept += [(int(d), n, int(c)) for c, d in zip(codes[keep], df[keep])]
+        if self.max_features is not None and len(kept) > self.max_features:
+            kept = sorted(kept, key=lambda t: (-t[0], t[1], t[2]))[: self.max_features]
+        self.codes_ = [np.array(sorted(c for _, m, c in kept if m == n), dtype=np.int64) for n in self._lengths()]
+        df_of = {(n, c): d for d, n, c in kept}
+        df = [df_of[(n, int(c))] for n, codes in zip(self._lengths(), self.codes_) for c in codes]
+        self.idf_ = smooth_idf(np.array(df, dtype=np.float64), len(docs))
+        return self
+
+    def transform(self, docs):  # noqa: D102 - scikit-learn contract
+        check_is_fitted(self, "codes_")
+        texts = [doc.text for doc in docs]
+        starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+        joined = "\n".join(texts)
+        rows, cols = [], []
+        offset = 0
+        for n, vocab in zip(self._lengths(), self.codes_):
+            codes, where = char_codes(joined, n)
+            if len(vocab):
+                pos = np.minimum(np.searchsorted(vocab, codes), len(vocab) - 1)
+                found = vocab[pos] == codes
+                cols.append(pos[found] + offset)
+                rows.append(np.searchsorted(starts, where[found], side="right") - 1)
+            offset += len(vocab)
+        data_rows = np.concatenate(rows) if rows else np.empty(0, np.int64)
+        data_cols = np.concatenate(cols) if cols else np.empty(0, np.int64)
+        counts = sp.coo_matrix((np.ones(len(data_rows)), (data_rows, data_cols)), shape=(len(docs), offset)).tocsr()
+        counts.sum_duplicates()
+        return tfidf_rows(counts, self.idf_)
+
+    def get_feature_names_out(self, input_features=None):  # noqa: D102
+        return np.array([decode_char_code(c, n) for n, codes in zip(self._lengths(), self.codes_) for c in codes], dtype=object)
 
 
 class PolicyTermFeatures(BaseEstimator, TransformerMixin):

@@ -17,8 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.classifier import ThemeClassifier
-from service.features import compose
+from service.analyzer import Analyzer
 
 CHUNK = 256
 
@@ -53,21 +52,21 @@ def parse_line(line: str, lineno: int) -> tuple[str, dict | None, str | None]:
     return rec_id, record, None
 
 
-def score_lines(lines: Iterable[str], model: ThemeClassifier, stats: ScoreStats | None = None) -> Iterator[dict]:
-    """Output records, in input order, for JSONL input lines."""
+def score_lines(lines: Iterable[str], analyzer: Analyzer, stats: ScoreStats | None = None) -> Iterator[dict]:
+    """Output records (theme, scores, summary, keywords ...), in input order, for JSONL input lines."""
     stats = stats if stats is not None else ScoreStats()
     pending: list[tuple[str, dict | None, str | None]] = []
 
     def flush() -> Iterator[dict]:
-        docs = [compose(rec.get("title"), rec["text"]) for _, rec, err in pending if err is None]
-        predictions = iter(model.predict(docs))
+        items = [(rec.get("title"), rec["text"]) for _, rec, err in pending if err is None]
+        results = iter(analyzer.analyze_many(items))
         for rec_id, _, err in pending:
             if err is not None:
                 stats.errors += 1
                 yield {"id": rec_id, "error": err}
             else:
                 stats.scored += 1
-                yield {"id": rec_id, **next(predictions).to_dict()}
+                yield {"id": rec_id, **next(results)}
         pending.clear()
 
     for lineno, line in enumerate(lines, 1):
@@ -106,10 +105,10 @@ def atomic_output(path: str) -> Iterator[io.TextIOBase]:
         raise
 
 
-def score_file(input_path: str, output_path: str, model: ThemeClassifier) -> ScoreStats:
+def score_file(input_path: str, output_path: str, analyzer: Analyzer) -> ScoreStats:
     """Score ``input_path`` into ``output_path`` (JSONL); returns the counts."""
     stats = ScoreStats()
     with open_input(input_path) as src, atomic_output(output_path) as out:
-        for record in score_lines(src, model, stats):
+        for record in score_lines(src, analyzer, stats):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return stats

@@ -30,7 +30,7 @@ class Sentence:
     boilerplate: bool = False
 
 
-_MARKS = re.compile(r"[。！？；!?;…“”‘’「」『』（）()《》【】]")
+_MARKS = re.compile(r"[。！？；!?;…“”‘’「」『』（）()《》【】]|(?<![0-9A-Z])\.(?=\s|$)")
 
 
 def _split_paragraph(para: str) -> list[tuple[int, int]]:
@@ -48,7 +48,7 @@ def _split_paragraph(para: str) -> list[tuple[int, int]]:
         elif depth and ch == depth[-1]:
             depth.pop()
             closes_quote = not depth and i > 0 and para[i - 1] in ENDS + "…"
-        is_end = ch in ENDS or (ch == "…" and para[i + 1 : i + 2] == "…") or closes_quote
+        is_end = ch in ENDS or ch == "." or (ch == "…" and para[i + 1 : i + 2] == "…") or closes_quote
         if is_end and (not depth or i - start > MAX_SENTENCE):
             j = i + 1
             while j < n and (para[j] in ENDS + "…" or para[j] in CLOSERS):

@@ -22,7 +22,7 @@ from service.tokenizer import Tokenizer, tokenize
 
 DEFAULT_MAX_CHARS = 120
 FACT = re.compile(
-    r"\d[\d.,]*\s*(?:万|亿|千)?(?:元|美元|吨|千瓦时|千瓦|瓦|亩|公顷|套|个|家|名|人次|人|项|座|台|辆|条|公里|米|平方米|户|所|场|批|次|倍|%|％)"
+    r"\d[\d.,]*\s*(?:多|余|几)?(?:万|亿|千)?(?:元|美元|吨|千瓦时|千瓦|瓦|亩|公顷|套|个|家|名|人次|人|项|座|台|辆|条|公里|米|平方米|户|所|场|批|次|倍|%|％)"
     r"|\d{1,2}月\d{1,2}日|\d{4}年"
 )
 SLOGAN = re.compile(
@@ -30,16 +30,17 @@ SLOGAN = re.compile(
     r"|互利共赢|不忘初心|牢记使命|再鼓干劲|撸起袖子|奋力|描绘出|新答卷|新篇章|新高潮|添砖加瓦"
 )
 HEADING_MAX = 30
+WORTHY_GAP = 0.0  # a sentence this far below the best is not worth a place in a summary
+MAX_CANDIDATES = 400  # sentences scored in a very long text (the rest rarely lead a summary)
 WEIGHTS = {
-    "position": 1.6,  # lead sentence; decays with rank
+    "position": 3.0,  # lead sentence; decays with rank
     "decay": 0.6,
     "salience": 1.2,  # TF-IDF cosine with the whole article
     "lexicon": 0.35,
     "facts": 0.15,  # each number with a unit or date, up to 4
     "title": 1.5,  # character-bigram overlap with the title
-    "heading": 0.0,  # bonus (or penalty) for a heading line
     "slogan": 0.6,
-    "short": 0.8,
+    "short": 1.5,
     "long": 0.3,
     "quote": 0.3,
     "density": 0.0,  # selection prefers score per character ** density
@@ -135,7 +136,7 @@ class Summarizer:
         lexicon = self.lexicon or default_lexicon()
         all_sentences = split_sentences(text)
         candidates = [s for s in all_sentences if not s.boilerplate]
-        body = candidates
+        body = ([s for s in candidates if not _is_heading(s)] or candidates)[:MAX_CANDIDATES]
         if not body:
             return Summary("", [], [])
         tokens = [self._tokens(s.text) for s in body]
@@ -159,9 +160,10 @@ class Summarizer:
         w = self.weights
         out = []
         for rank, (sentence, words) in enumerate(zip(body, tokens)):
-            terms = list(dict.fromkeys(w for w in words if w in lexicon))
+            matched = [w for w in words if w in lexicon]
+            terms = list(dict.fromkeys(matched))
             lex = 0.0
-            for term in terms:
+            for term in matched:  # every occurrence counts; the article's own themes count double
                 tags = lexicon.themes_of(term)
                 lex += 2.0 if own & set(tags) else (1.0 if set(tags) & set(THEMES) else 0.5)
             vec = Counter(words)
@@ -176,8 +178,6 @@ class Summarizer:
                 + w["facts"] * min(len(FACT.findall(sentence.text)), 4)
                 + (w["title"] * _similarity(title_grams, _bigrams(sentence.text)) if title_grams else 0.0)
             )
-            if _is_heading(sentence):
-                score += w["heading"]
             if SLOGAN.search(sentence.text):
                 score -= w["slogan"]
             if n < 10:
@@ -191,39 +191,46 @@ class Summarizer:
 
     @staticmethod
     def _select(scored: list[ScoredSentence], max_chars: int | None, max_sentences: int | None, lam: float, density: float):
-        """Greedy MMR under the budget; the best sentence alone when nothing fits."""
-        grams = {id(s): _bigrams(s.text) for s in scored}
+        """Greedy MMR under the budget.
+
+        When no sentence close to the best one (within ``WORTHY_GAP``) fits the budget,
+        the best sentence is returned whole and flagged, rather than filler that fits.
+        """
+        pool = sorted(scored, key=lambda s: -s.score)
+        best = pool[0]
+        fits = [s for s in pool if max_chars is None or len(s.text) <= max_chars]
+        if not any(s.score >= best.score - WORTHY_GAP for s in fits):
+            return [best], True
+        grams = {id(s): _bigrams(s.text) for s in fits}
         chosen: list[ScoredSentence] = []
         used = 0
-        pool = sorted(scored, key=lambda s: -s.score)
-        while pool and (max_sentences is None or len(chosen) < max_sentences):
-            best, best_value = None, -math.inf
-            for s in pool:
-                if max_chars is not None and used + len(s.text) > max_chars:
-                    continue
+        while fits and (max_sentences is None or len(chosen) < max_sentences):
+            pick, pick_value = None, -math.inf
+            for s in fits:
+                if (max_chars is not None and used + len(s.text) > max_chars) or (chosen and s.score <= 0):
+                    continue  # over budget, or no gain: a slogan or fragment never fills space
                 redundancy = max((_similarity(grams[id(s)], grams[id(c)]) for c in chosen), default=0.0)
                 value = (s.score - lam * redundancy * abs(s.score)) / len(s.text) ** density
-                if value > best_value:
-                    best, best_value = s, value
-            if best is None:
+                if value > pick_value:
+                    pick, pick_value = s, value
+            if pick is None:
                 break
-            chosen.append(best)
-            used += len(best.text)
-            pool.remove(best)
-        if not chosen:
-            return [pool[0]], True
+            chosen.append(pick)
+            used += len(pick.text)
+            fits.remove(pick)
         return chosen, False
 
-    @staticmethod
-    def _keywords(doc_tf: Counter, lexicon: Lexicon, n: int) -> list[dict]:
+    def _keywords(self, doc_tf: Counter, lexicon: Lexicon, n: int) -> list[dict]:
+        """Policy terms by frequency in the article, then other words by TF-IDF."""
+        idf, default = self.idf, self.default_idf
         ranked = []
         for word, count in doc_tf.items():
-            if len(word) < 2 or word == "<num>":
+            if len(word) < 2 or word == "<num>" or word.isascii() and not word.isalpha():
                 continue
-            policy = word in lexicon
-            ranked.append((policy, count * (len(word) ** 0.5), word))
-        ranked.sort(key=lambda r: (not r[0], -r[1]))
-        return [{"term": w, "weight": round(weight, 3), "themes": list(lexicon.themes_of(w))} for policy, weight, w in ranked[:n]]
+            weight = (1 + math.log(count)) * idf.get(word, default)
+            ranked.append((word not in lexicon, -count if word in lexicon else 0, -weight, word))
+        ranked.sort()
+        return [{"term": w, "weight": round(-weight, 3), "themes": list(lexicon.themes_of(w))} for _, _, weight, w in ranked[:n]]
 
 
 _default: Summarizer | None = None

@@ -70,7 +70,11 @@ class Tokenizer:
 
     def tokenize(self, text: str) -> list[str]:
         """Content words of ``text``: no punctuation, spaces or function words; numbers as ``<num>``."""
-        return [w for w in map(self._content.__getitem__, self.cut(text)) if w]
+        return self.content(self.cut(text))
+
+    def content(self, words: list[str]) -> list[str]:
+        """The content words among segmented ``words`` (what :meth:`tokenize` keeps)."""
+        return [w for w in map(self._content.__getitem__, words) if w]
 
 
 class _ContentWords(dict):
@@ -105,3 +109,8 @@ def cut(text: str) -> list[str]:
 def tokenize(text: str) -> list[str]:
     """Content words with the default tokenizer; used by the trained models."""
     return _default.tokenize(text)
+
+
+def content(words: list[str]) -> list[str]:
+    """Content words among ``words`` segmented by :func:`cut`."""
+    return _default.content(words)

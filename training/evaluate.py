@@ -9,7 +9,7 @@ import numpy as np
 
 from service.classifier import ThemeClassifier
 from service.features import compose
-from service.themes import LABELS, NAMES_ZH
+from service.themes import LABELS, NAMES_ZH, THEMES
 from training.data import Example
 from training.metrics import classification_metrics
 
@@ -18,7 +18,8 @@ def evaluate(model: ThemeClassifier, examples: list[Example], *, worst: int = 10
     """Metrics of ``model`` on ``examples`` and its most confident errors."""
     predictions = model.predict([compose(ex.title, ex.text) for ex in examples], evidence=3)
     proba = np.array([[p.scores[label] for label in LABELS] for p in predictions])
-    report = classification_metrics(examples, proba, model.thresholds)
+    presence = np.array([[1.0 if t in p.themes else 0.0 for t in THEMES] for p in predictions])
+    report = classification_metrics(examples, proba, presence, {t: 0.5 for t in THEMES})
     errors = [
         {
             "id": ex.id,

@@ -8,22 +8,22 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precisio
 from service.themes import LABELS, THEMES
 
 
-def predicted_themes(proba: np.ndarray, thresholds: dict[str, float]) -> list[list[str]]:
-    """``themes`` lists from class probabilities (columns in LABELS order)."""
+def predicted_themes(proba: np.ndarray, presence: np.ndarray, thresholds: dict[str, float]) -> list[list[str]]:
+    """``themes`` lists: the primary theme plus every theme whose presence passes its threshold."""
     out = []
-    for row in proba:
+    for row, present in zip(proba, presence):
         primary = LABELS[int(row.argmax())]
-        out.append([t for j, t in enumerate(THEMES) if t == primary or row[j] >= thresholds.get(t, 0.5)])
+        out.append([t for j, t in enumerate(THEMES) if t == primary or present[j] >= thresholds.get(t, 0.5)])
     return out
 
 
-def classification_metrics(examples, proba: np.ndarray, thresholds: dict[str, float]) -> dict:
+def classification_metrics(examples, proba: np.ndarray, presence: np.ndarray, thresholds: dict[str, float]) -> dict:
     """Accuracy, macro-F1, per-class P/R/F1, themes micro-F1 and the confusion matrix."""
     truth = [ex.label for ex in examples]
     pred = [LABELS[int(i)] for i in proba.argmax(axis=1)]
     p, r, f, s = precision_recall_fscore_support(truth, pred, labels=list(LABELS), zero_division=0)
     true_sets = np.array([[t in ex.themes for t in THEMES] for ex in examples])
-    pred_sets = np.array([[t in row for t in THEMES] for row in predicted_themes(proba, thresholds)])
+    pred_sets = np.array([[t in row for t in THEMES] for row in predicted_themes(proba, presence, thresholds)])
     return {
         "n": len(examples),
         "accuracy": round(float(accuracy_score(truth, pred)), 4),

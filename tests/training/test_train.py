@@ -45,12 +45,13 @@ def test_thresholds_follow_held_out_scores():
     from training.data import Example
 
     examples = [Example(str(i), "x", "energy", ("energy", "investment") if i < 5 else ("energy",)) for i in range(10)]
-    proba = np.zeros((10, 5))
-    proba[:, 2] = 0.6
-    proba[:5, 1] = 0.35  # investment is a real second theme exactly where it scores 0.35
-    proba[5:, 1] = 0.05
-    thresholds = choose_thresholds(proba, examples)
+    presence = np.zeros((10, 4))
+    presence[:, 2] = 0.9
+    presence[:5, 1] = 0.35  # investment is a real second theme exactly where it scores 0.35
+    presence[5:, 1] = 0.05
+    thresholds = choose_thresholds(presence, examples)
     assert 0.05 < thresholds["investment"] <= 0.35
+    assert thresholds["energy"] <= 0.9
 
 
 def test_retraining_on_shipped_data_reproduces_the_shipped_model(tmp_path, shipped_model, seed_text):
