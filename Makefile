@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine:
-#   make run    - install, then start zonedigest on the shipped default model
+#   make run    - install, then serve zonedigest (REST API and web page) on the shipped model
 #   make test   - install, then run the test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -17,8 +17,11 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: install
-	$(BIN)/zonedigest classify --split seeds/000_68e821133d7a1dfb.txt
+	$(BIN)/zonedigest serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest
@@ -27,8 +30,11 @@ lint: install
 	$(BIN)/ruff check service training tests benchmarks
 
 bench: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/classify.py
 	$(BIN)/python benchmarks/tokenizer.py
+	$(BIN)/python benchmarks/summary.py
+	$(BIN)/python benchmarks/http.py
 
 clean:
 	rm -rf $(VENV)

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from service.features import compose
+from service.scorer import CompiledScorer
 from service.themes import LABELS, NAMES_ZH, THEMES
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -105,6 +106,8 @@ class ThemeClassifier:
         terms = [n.split("__", 1)[1] for n in names]
         self._evidence_mask &= np.array([" " not in t and t != "<num>" for t in terms])
         self._feature_terms = np.array(terms, dtype=object)
+        self._coef = clf.coef_
+        self._scorer = CompiledScorer(pipeline)
 
     @property
     def version(self) -> str:
@@ -118,21 +121,16 @@ class ThemeClassifier:
 
     def predict(self, docs: list[str], *, evidence: int = 5) -> list[Prediction]:
         """Predictions for documents made with :func:`service.features.compose`."""
-        if not docs:
-            return []
-        prepared = self.pipeline.named_steps["prepare"].transform(docs)
-        features = self.pipeline.named_steps["features"].transform(prepared).tocsr()
-        clf = self.pipeline.steps[-1][1]
-        proba = clf.predict_proba(features)[:, self._order]
-        presence = clf.presence_proba(features)
-        best = proba.argmax(axis=1)
-        evidence_lists = self._evidence(features, best, clf, evidence)
         out = []
-        for row, present, top, terms in zip(proba, presence, best, evidence_lists):
+        for doc in docs:
+            proba, presence, idx, vals = self._scorer.score(doc)
+            proba = proba[self._order]
+            top = int(proba.argmax())
             theme = LABELS[top]
-            scores = {label: round(float(p), 4) for label, p in zip(LABELS, row)}
-            found = {t: float(p) for t, p in zip(THEMES, present) if t == theme or p >= self.thresholds.get(t, 0.5)}
+            scores = {label: round(float(p), 4) for label, p in zip(LABELS, proba)}
+            found = {t: float(p) for t, p in zip(THEMES, presence) if t == theme or p >= self.thresholds.get(t, 0.5)}
             themes = sorted(found, key=lambda t: (t != theme, -found[t]))
+            terms = self._evidence(idx, vals, theme, evidence)
             out.append(Prediction(theme, NAMES_ZH[theme], scores[theme], scores, themes, terms))
         return out
 
@@ -140,28 +138,19 @@ class ThemeClassifier:
         """Prediction for one article."""
         return self.predict([compose(title, text)])[0]
 
-    def _evidence(self, features, best: np.ndarray, clf, n: int) -> list[list[dict]]:
-        """For each row, the terms of its text that pushed most toward its predicted theme."""
-        rows = features.shape[0]
-        if n <= 0:
-            return [[] for _ in range(rows)]
-        class_of_row = np.array([self._classes.index(LABELS[b]) for b in best])
-        row_of_entry = np.repeat(np.arange(rows), np.diff(features.indptr))
-        contribution = features.data * clf.coef_[class_of_row[row_of_entry], features.indices]
-        useful = self._evidence_mask[features.indices] & (contribution > 0)
-        out = []
-        for i in range(rows):
-            if LABELS[best[i]] == "other":
-                out.append([])
-                continue
-            lo, hi = features.indptr[i], features.indptr[i + 1]
-            keep = np.flatnonzero(useful[lo:hi]) + lo
-            weights: dict[str, float] = {}
-            for term, value in zip(self._feature_terms[features.indices[keep]], contribution[keep]):
+    def _evidence(self, idx: np.ndarray, vals: np.ndarray, theme: str, n: int) -> list[dict]:
+        """The terms of a document that pushed most toward ``theme`` (none for ``other``)."""
+        if n <= 0 or theme == "other":
+            return []
+        keep = self._evidence_mask[idx]
+        idx, vals = idx[keep], vals[keep]
+        contribution = vals * self._coef[self._classes.index(theme)][idx]
+        weights: dict[str, float] = {}
+        for term, value in zip(self._feature_terms[idx], contribution):
+            if value > 0:
                 weights[term] = weights.get(term, 0.0) + float(value)
-            top = sorted(weights.items(), key=lambda kv: -kv[1])[:n]
-            out.append([{"term": term, "weight": round(w, 4)} for term, w in top])
-        return out
+        top = sorted(weights.items(), key=lambda kv: -kv[1])[:n]
+        return [{"term": term, "weight": round(w, 4)} for term, w in top]
 
 
 def load_model(model_dir: Path | str | None = None) -> ThemeClassifier:

@@ -182,6 +182,32 @@ def evaluate(data: tuple[Path, ...], html_path: Path | None, as_json: bool, mode
         click.echo(f"wrote {html_path}", err=True)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--workers", default=None, type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--get", "get_path", default=None, help="Build the app, answer one GET for this path, print it and exit (1 unless 200).")
+@model_option
+def serve(host: str, port: int, workers: int | None, get_path: str | None, model_dir: Path | None) -> None:
+    """Serve the REST API and web page under gunicorn (model loaded before workers fork)."""
+    from service.classifier import ModelError
+    from service.settings import SettingsError
+
+    config = {"MODEL_DIR": str(model_dir)} if model_dir else {}
+    try:
+        if get_path:
+            from service.rest import create_app
+
+            response = create_app(config).test_client().get(get_path)
+            click.echo(response.get_data(as_text=True))
+            sys.exit(0 if response.status_code == 200 else 1)
+        from service.server import serve as run_server
+
+        run_server(host, port, workers, config)
+    except (ModelError, SettingsError) as exc:
+        raise click.ClickException(f"{exc} — start aborted") from None
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="zonedigest")

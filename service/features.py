@@ -273,12 +273,16 @@ class PolicyTermFeatures(BaseEstimator, TransformerMixin):
                 counts[j] += 1
         return counts
 
+    def row(self, doc: Prepared) -> np.ndarray:
+        """The features of one prepared document."""
+        head, body = self._counts(doc.head), self._counts(doc.body)
+        return np.concatenate([np.log1p(head), np.log1p(body), np.log1p(body / max(len(doc.body), 1) * 100)])
+
     def transform(self, docs):  # noqa: D102 - scikit-learn contract
         check_is_fitted(self, "terms_")
         rows = np.zeros((len(docs), 3 * len(THEMES)))
         for i, doc in enumerate(docs):
-            head, body = self._counts(doc.head), self._counts(doc.body)
-            rows[i] = np.concatenate([np.log1p(head), np.log1p(body), np.log1p(body / max(len(doc.body), 1) * 100)])
+            rows[i] = self.row(doc)
         return sp.csr_matrix(rows)
 
     def get_feature_names_out(self, input_features=None):  # noqa: D102

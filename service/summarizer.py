@@ -153,22 +153,25 @@ class Summarizer:
 
     def _score(self, body, tokens, doc_tf, lexicon: Lexicon, title: str, themes) -> list[ScoredSentence]:
         idf, default = self.idf, self.default_idf
-        weights = {t: idf.get(t, default) * (1 + math.log(c)) for t, c in doc_tf.items()}
-        centroid_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        title_grams = _bigrams(title)
+        word_idf = {t: idf.get(t, default) for t in doc_tf}
+        centroid = {t: word_idf[t] * (1 + math.log(c)) for t, c in doc_tf.items()}
+        centroid_norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
+        toward = {t: centroid[t] * word_idf[t] for t in doc_tf}  # a sentence's dot product with the centroid, per count
         own = set(themes)
+        term_value = {}  # every occurrence counts; the article's own themes count double
+        for term in doc_tf.keys() & lexicon.terms.keys():
+            tags = set(lexicon.terms[term])
+            term_value[term] = 2.0 if own & tags else (1.0 if tags & set(THEMES) else 0.5)
+        title_grams = _bigrams(title)
         w = self.weights
         out = []
         for rank, (sentence, words) in enumerate(zip(body, tokens)):
-            matched = [w for w in words if w in lexicon]
+            matched = [t for t in words if t in term_value]
             terms = list(dict.fromkeys(matched))
-            lex = 0.0
-            for term in matched:  # every occurrence counts; the article's own themes count double
-                tags = lexicon.themes_of(term)
-                lex += 2.0 if own & set(tags) else (1.0 if set(tags) & set(THEMES) else 0.5)
+            lex = sum(map(term_value.__getitem__, matched))
             vec = Counter(words)
-            dot = sum(weights.get(w, 0.0) * idf.get(w, default) * c for w, c in vec.items())
-            norm = math.sqrt(sum((idf.get(w, default) * c) ** 2 for w, c in vec.items())) or 1.0
+            dot = sum(toward[t] * c for t, c in vec.items())
+            norm = math.sqrt(sum((word_idf[t] * c) ** 2 for t, c in vec.items())) or 1.0
             salience = dot / (norm * centroid_norm)
             n = len(sentence.text)
             score = (
@@ -228,7 +231,8 @@ class Summarizer:
             if len(word) < 2 or word == "<num>" or word.isascii() and not word.isalpha():
                 continue
             weight = (1 + math.log(count)) * idf.get(word, default)
-            ranked.append((word not in lexicon, -count if word in lexicon else 0, -weight, word))
+            policy = word in lexicon.terms
+            ranked.append((not policy, -count if policy else 0, -weight, word))
         ranked.sort()
         return [{"term": w, "weight": round(-weight, 3), "themes": list(lexicon.themes_of(w))} for _, _, weight, w in ranked[:n]]
 

@@ -44,3 +44,56 @@ def shipped_model():
     from service.classifier import load_model
 
     return load_model()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url: str, process, timeout: float = 60.0) -> float:
+    """Seconds until ``url`` answers 200; fails if the process dies or time runs out."""
+    import time
+    import urllib.request
+
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}: {process.stderr.read().decode()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return time.perf_counter() - start
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"server not ready at {url} after {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """A real gunicorn server on a free port of 127.0.0.1 (2 workers), stopped after the session."""
+    import subprocess
+    import sys
+
+    port = free_port()
+    env = {**os.environ, "ZONEDIGEST_ECHO_ROUTE": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base + "/readyz", process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -73,3 +73,19 @@ def test_artifact_not_recorded_in_metadata_is_refused(model_copy):
 def test_missing_model_says_what_to_do(tmp_path):
     with pytest.raises(ModelError, match="zonedigest train"):
         load_model(tmp_path)
+
+
+def test_compiled_scorer_matches_the_pipeline(shipped_model, seed_text):
+    import numpy as np
+
+    from service.features import compose
+
+    docs = [compose(a.title, a.text) for a in split_bulletin(seed_text)]
+    docs += [compose(None, "今年以来，全省新建高标准农田300万亩。"), compose("标题", ""), compose(None, "English only 2024")]
+    pipeline = shipped_model.pipeline
+    features = pipeline[:-1].transform(docs)
+    expected_proba = pipeline[-1].predict_proba(features)
+    expected_presence = pipeline[-1].presence_proba(features)
+    for doc, proba, presence in zip(docs, expected_proba, expected_presence):
+        got_proba, got_presence, _, _ = shipped_model._scorer.score(doc)
+        assert np.allclose(got_proba, proba, atol=1e-9) and np.allclose(got_presence, presence, atol=1e-9)

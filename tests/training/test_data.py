@@ -80,3 +80,21 @@ def test_data_hash_depends_on_content_not_order(tmp_path):
     assert data_hash(one) == data_hash(two)
     changed = load_examples(write_jsonl(tmp_path / "three.jsonl", [rows[0], {**rows[1], "label": "other", "themes": []}]))
     assert data_hash(changed) != data_hash(one)
+
+
+def test_shipped_examples_share_no_sentence_and_have_no_near_duplicates():
+    from training.data import near_duplicates, shared_sentences
+
+    examples = load_examples(DATA_DIR)
+    assert shared_sentences(examples) == []
+    assert near_duplicates(examples, threshold=0.5) == []
+
+
+def test_near_duplicate_and_shared_sentence_checks_catch_copies():
+    from training.data import Example, near_duplicates, shared_sentences
+
+    base = "今年以来，某县围绕光伏产业链开展精准招商，签约项目12个，总投资86亿元。各项目正在加快推进前期工作。"
+    copy = base.replace("12个", "13个")
+    examples = [Example("a", base, "investment"), Example("b", copy, "investment"), Example("c", "全省春耕生产全面展开。", "agriculture")]
+    assert [(a, b) for a, b, _ in near_duplicates(examples)] == [("a", "b")]
+    assert shared_sentences(examples) == [("各项目正在加快推进前期工作", "a", "b")]

@@ -1,0 +1,241 @@
+"""The REST API: ``create_app(config)`` and the ``/v1`` blueprint.
+
+Views validate input and shape output; the model, summaries and metrics live elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+
+from flask import Blueprint, Flask, current_app, g, jsonify, request
+
+from service.errors import APIError, register_error_handlers
+from service.holder import ModelHolder
+from service.observability import Metrics, configure_logging, install_request_hooks
+from service.settings import load_settings
+from service.themes import DESCRIPTIONS, LABELS, NAMES_ZH
+
+api = Blueprint("api", __name__, url_prefix="/v1")
+ops = Blueprint("ops", __name__)
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the app: settings, model (loaded now, before any worker forks), blueprints."""
+    app = Flask(__name__)
+    settings = load_settings(config)
+    app.config.update(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_BODY_BYTES"]
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    configure_logging(app)
+    holder = ModelHolder(settings["MODEL_DIR"])
+    holder.load()
+    metrics = Metrics()
+    app.extensions["zonedigest"] = {"holder": holder, "metrics": metrics}
+    install_request_hooks(app, metrics)
+    register_error_handlers(app)
+    from service.openapi import docs
+    from service.web import page
+
+    for blueprint in (api, ops, docs, page):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _state() -> dict:
+    return current_app.extensions["zonedigest"]
+
+
+def current_analyzer():
+    """The analyzer this request uses from start to end (a reload does not change it mid-request)."""
+    if "analyzer" not in g:
+        g.analyzer = _state()["holder"].analyzer
+        if g.analyzer is None:
+            raise APIError("model_unavailable", "no model is loaded")
+    return g.analyzer
+
+
+def json_body() -> dict:
+    """The request body as a JSON object, or a clear error."""
+    if request.mimetype != "application/json":
+        raise APIError("unsupported_media_type", f"send the body as application/json, not {request.mimetype or 'nothing'}")
+    raw = request.get_data(cache=True)
+    try:
+        payload = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise APIError("invalid_json", f"body is not UTF-8 (byte {exc.start})") from None
+    except (ValueError, RecursionError) as exc:
+        raise APIError("invalid_json", f"body is not valid JSON ({str(exc)[:120]})") from None
+    if not isinstance(payload, dict):
+        raise APIError("invalid_json", "body must be a JSON object")
+    return payload
+
+
+def optional_str(payload: dict, field: str, prefix: str = "") -> str | None:
+    """An optional string field."""
+    value = payload.get(field)
+    if value is not None and not isinstance(value, str):
+        raise APIError("wrong_type", f"{prefix}{field} must be a string", prefix + field)
+    return value
+
+
+def required_text(payload: dict, prefix: str = "") -> str:
+    """The non-empty ``text`` field within the length limit."""
+    if "text" not in payload or payload["text"] is None:
+        raise APIError("missing_field", f"{prefix}text is required", prefix + "text")
+    text = optional_str(payload, "text", prefix)
+    if not text.strip():
+        raise APIError("empty_text", f"{prefix}text is empty", prefix + "text")
+    limit = current_app.config["MAX_TEXT_CHARS"]
+    if len(text) > limit:
+        raise APIError("text_too_long", f"{prefix}text has {len(text)} characters; the limit is {limit}", prefix + "text")
+    return text
+
+
+def budget(payload: dict) -> dict:
+    """``max_chars`` / ``max_sentences`` (at most one; default budget when neither)."""
+    out = {}
+    for field, high in (("max_chars", 100_000), ("max_sentences", 1_000)):
+        value = payload.get(field)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise APIError("wrong_type", f"{field} must be an integer", field)
+        if not 1 <= value <= high:
+            raise APIError("invalid_value", f"{field} must be between 1 and {high}", field)
+        out[field] = value
+    if len(out) == 2:
+        raise APIError("invalid_value", "give max_chars or max_sentences, not both", "max_sentences")
+    if not out:
+        out["max_chars"] = current_app.config["DEFAULT_MAX_CHARS"]
+    return out
+
+
+def _elapsed() -> float:
+    return round((time.perf_counter() - g.started) * 1000, 2)
+
+
+CLASSIFY_FIELDS = ("theme", "theme_zh", "confidence", "scores", "themes", "evidence")
+SUMMARY_FIELDS = ("summary", "over_budget", "sentences", "keywords")
+
+
+def _respond(result: dict, fields: tuple[str, ...]) -> dict:
+    _state()["metrics"].count_predictions([result["theme"]])
+    return {**{k: result[k] for k in fields}, "model_version": result["model_version"], "elapsed_ms": _elapsed()}
+
+
+@api.post("/analyze")
+def analyze():
+    """Theme, scores, themes, evidence, summary, sentences and keywords of one article."""
+    payload = json_body()
+    text, title, limits = required_text(payload), optional_str(payload, "title"), budget(payload)
+    return _respond(current_analyzer().analyze(text, title, **limits), CLASSIFY_FIELDS + SUMMARY_FIELDS)
+
+
+@api.post("/classify")
+def classify():
+    """Theme, scores, themes and evidence of one article."""
+    payload = json_body()
+    text, title = required_text(payload), optional_str(payload, "title")
+    prediction = current_analyzer().model.classify(text, title).to_dict()
+    return _respond({**prediction, "model_version": current_analyzer().model_version}, CLASSIFY_FIELDS)
+
+
+@api.post("/summarize")
+def summarize():
+    """Summary, sentences and keywords of one article (keyed on its predicted themes)."""
+    payload = json_body()
+    text, title, limits = required_text(payload), optional_str(payload, "title"), budget(payload)
+    result = current_analyzer().analyze(text, title, **limits)
+    return _respond(result, ("theme", "themes") + SUMMARY_FIELDS)
+
+
+@api.post("/analyze/batch")
+def analyze_batch():
+    """:func:`analyze` for up to MAX_BATCH_ITEMS items; a bad item gets its own error."""
+    payload = json_body()
+    items = payload.get("items")
+    if items is None:
+        raise APIError("missing_field", "items is required", "items")
+    if not isinstance(items, list):
+        raise APIError("wrong_type", "items must be a list", "items")
+    limit = current_app.config["MAX_BATCH_ITEMS"]
+    if len(items) > limit:
+        raise APIError("batch_too_large", f"{len(items)} items; the limit is {limit}", "items")
+    limits = budget(payload)
+    results: list[dict | None] = [None] * len(items)
+    good: list[tuple[int, str | None, str]] = []
+    for i, item in enumerate(items):
+        prefix = f"items[{i}]."
+        item_id = item.get("id", i) if isinstance(item, dict) else i
+        try:
+            if not isinstance(item, dict):
+                raise APIError("wrong_type", f"items[{i}] must be an object", f"items[{i}]")
+            if item.get("id") is not None and not isinstance(item["id"], (str, int)):
+                raise APIError("wrong_type", f"{prefix}id must be a string or an integer", prefix + "id")
+            good.append((i, optional_str(item, "title", prefix), required_text(item, prefix)))
+        except APIError as error:
+            results[i] = {"id": item_id if isinstance(item_id, (str, int)) else i, **error.body()}
+    analyzer = current_analyzer()
+    analysed = analyzer.analyze_many([(title, text) for _, title, text in good], **limits)
+    _state()["metrics"].count_predictions([r["theme"] for r in analysed])
+    for (i, _, _), result in zip(good, analysed):
+        item_id = items[i].get("id", i)
+        results[i] = {"id": item_id, **{k: result[k] for k in CLASSIFY_FIELDS + SUMMARY_FIELDS}}
+    return {"results": results, "model_version": analyzer.model_version, "elapsed_ms": _elapsed()}
+
+
+@api.post("/split")
+def split():
+    """Articles of a bulletin (title and text of each)."""
+    from service.bulletin import split_bulletin
+
+    text = required_text(json_body())
+    return {"articles": [{"title": a.title, "text": a.text} for a in split_bulletin(text)]}
+
+
+@api.get("/themes")
+def themes():
+    """The label set."""
+    return {"themes": [{"id": t, "name_zh": NAMES_ZH[t], "description": DESCRIPTIONS[t]} for t in LABELS]}
+
+
+@api.get("/model")
+def model():
+    """Version, metrics and creation time of the served model."""
+    meta = current_analyzer().model.metadata
+    keys = ("version", "created", "parent", "data_hash", "n_examples", "label_counts", "theme_thresholds", "metrics", "lexicon", "libraries")
+    return {k: meta.get(k) for k in keys}
+
+
+@api.post("/echo")
+def echo():
+    """A trivial JSON echo (only with ECHO_ROUTE): the HTTP stack's own limit, for benchmarks."""
+    if not current_app.config["ECHO_ROUTE"]:
+        raise APIError("not_found", "no such endpoint; see /openapi.json")
+    return jsonify(json_body())
+
+
+@ops.get("/healthz")
+def healthz():
+    """The process is alive."""
+    return {"status": "ok"}
+
+
+@ops.get("/readyz")
+def readyz():
+    """A model is loaded and answers."""
+    analyzer = _state()["holder"].analyzer
+    if analyzer is None:
+        raise APIError("model_unavailable", "no model is loaded")
+    return {"status": "ready", "model_version": analyzer.model_version}
+
+
+@ops.get("/metrics")
+def metrics():
+    """Prometheus metrics of the worker that answers."""
+    analyzer = _state()["holder"].analyzer
+    text = _state()["metrics"].render(analyzer.model_version if analyzer else "none")
+    return text, 200, {"Content-Type": "text/plain; version=0.0.4; charset=utf-8"}

@@ -1,0 +1,92 @@
+"use strict";
+const NAMES = { talent: "人才", investment: "招商引资", energy: "能源", agriculture: "农业", other: "其他" };
+const COLORS = { talent: "#2e7d32", investment: "#c62828", energy: "#ef6c00", agriculture: "#558b2f", other: "#607d8b" };
+const $ = (id) => document.getElementById(id);
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+async function post(path, body) {
+  const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const data = await response.json();
+  if (!response.ok) {
+    const err = data.error || {};
+    throw new Error(`${err.message || "请求失败"}（${err.code || response.status}）`);
+  }
+  return data;
+}
+
+function highlight(sentence) {
+  let html = escapeHtml(sentence.text);
+  const terms = [...sentence.terms].sort((a, b) => b.length - a.length);
+  for (const term of terms) {
+    html = html.split(escapeHtml(term)).join(`\u0000${escapeHtml(term)}\u0001`);
+  }
+  return html.replace(/\u0000/g, "<mark>").replace(/\u0001/g, "</mark>");
+}
+
+function card(title, r) {
+  const bars = Object.entries(r.scores).map(([label, p]) => `
+    <div class="bar"><span>${NAMES[label]}</span>
+      <div class="track"><div class="fill" style="width:${(p * 100).toFixed(1)}%;background:${COLORS[label]}"></div></div>
+      <span>${(p * 100).toFixed(1)}%</span></div>`).join("");
+  const themes = r.themes.length ? r.themes.map((t) => NAMES[t]).join("、") : "无";
+  const evidence = r.evidence.length ? r.evidence.map((e) => `<span>${escapeHtml(e.term)}</span>`).join("") : "<span>—</span>";
+  const summary = r.sentences.map(highlight).join("") || "（无可摘要的内容）";
+  const keywords = r.keywords.map((k) => `<span class="${k.themes.length ? "policy" : ""}">${escapeHtml(k.term)}</span>`).join("");
+  return `<article class="card">
+    <h2>${escapeHtml(title || "（无标题）")}</h2>
+    <div><span class="theme t-${r.theme}" data-theme="${r.theme}">${NAMES[r.theme]}</span>置信度 ${(r.confidence * 100).toFixed(1)}%</div>
+    <div class="bars">${bars}</div>
+    <div class="label">涉及主题</div><div class="themes">${themes}</div>
+    <div class="label">判断依据</div><div class="chips">${evidence}</div>
+    <div class="label">摘要${r.over_budget ? "（最重要的一句超出长度，完整保留）" : ""}</div><div class="summary">${summary}</div>
+    <div class="label">关键词</div><div class="chips">${keywords}</div>
+  </article>`;
+}
+
+async function analyse(event) {
+  event.preventDefault();
+  const text = $("text").value;
+  const title = $("title").value.trim();
+  const maxChars = parseInt($("budget").value, 10) || 120;
+  const status = $("status");
+  status.className = "";
+  if (!text.trim()) { status.textContent = "请先粘贴或上传文章正文。"; status.className = "error"; return; }
+  $("submit").disabled = true;
+  status.textContent = "分析中……";
+  $("results").innerHTML = "";
+  try {
+    const { articles } = await post("/v1/split", { text });
+    let cards;
+    if (articles.length > 1 && !title) {
+      const items = articles.map((a, i) => ({ id: i + 1, title: a.title, text: a.text || a.title }));
+      const batch = await post("/v1/analyze/batch", { items, max_chars: maxChars });
+      cards = batch.results.map((r, i) => (r.error ? `<article class="card"><h2>${escapeHtml(articles[i].title)}</h2><p>${escapeHtml(r.error.message)}</p></article>` : card(articles[i].title, r)));
+      status.textContent = `已识别 ${articles.length} 篇文章（模型 ${batch.model_version}）。`;
+    } else {
+      const r = await post("/v1/analyze", { text, title: title || undefined, max_chars: maxChars });
+      cards = [card(title || (articles[0] && articles[0].title), r)];
+      status.textContent = `分析完成，用时 ${r.elapsed_ms} 毫秒（模型 ${r.model_version}）。`;
+    }
+    $("results").innerHTML = cards.join("");
+  } catch (err) {
+    status.textContent = err.message;
+    status.className = "error";
+  } finally {
+    $("submit").disabled = false;
+  }
+}
+
+$("file").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  if (!file) return;
+  const buffer = await file.arrayBuffer();
+  let text;
+  try { text = new TextDecoder("utf-8", { fatal: true }).decode(buffer); }
+  catch { text = new TextDecoder("gb18030").decode(buffer); }
+  $("text").value = text.replace(/^\uFEFF/, "");
+});
+$("form").addEventListener("submit", analyse);
+fetch("/v1/model").then((r) => r.json()).then((m) => { $("version").textContent = `模型 ${m.version}`; }).catch(() => {});

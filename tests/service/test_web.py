@@ -1,0 +1,99 @@
+"""The web page in a real headless browser (Debian chromium + chromium-driver, driven by selenium)."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from service.bulletin import split_bulletin
+from tests.conftest import ROOT
+
+ARTIFACTS = Path(os.environ.get("ZONEDIGEST_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromium-driver must be installed in CI (.ci/run installs them)")
+        pytest.skip("chromium / chromedriver not installed (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    profile = tempfile.mkdtemp(prefix="zd-chromium-")
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1200,1800",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_for(driver, css: str, timeout: float = 20):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def paste(driver, selector: str, text: str) -> None:
+    driver.execute_script("document.querySelector(arguments[0]).value = arguments[1];", selector, text)
+
+
+def test_first_seed_article_shows_talent_and_a_summary(browser, live_server, seed_text):
+    from selenium.webdriver.common.by import By
+
+    first = split_bulletin(seed_text)[0]
+    browser.get(live_server + "/")
+    assert "zonedigest" in browser.title
+    paste(browser, "#title", first.title)
+    paste(browser, "#text", first.text)
+    browser.find_element(By.ID, "submit").click()
+    theme = wait_for(browser, ".card .theme")
+    assert theme.text == "人才" and theme.get_attribute("data-theme") == "talent"
+    summary = browser.find_element(By.CSS_SELECTOR, ".card .summary")
+    assert len(summary.text) > 20 and summary.text in first.text.replace("\n", "") or "长治高新区" in summary.text
+    assert browser.find_elements(By.CSS_SELECTOR, ".card .summary mark"), "policy terms are highlighted"
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".card .bar")) == 5
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "web-first-article.png"))
+
+
+def test_whole_bulletin_is_split_into_its_articles(browser, live_server, seed_text):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(live_server + "/")
+    paste(browser, "#text", seed_text)
+    browser.find_element(By.ID, "submit").click()
+    WebDriverWait(browser, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".card")) == 8)
+    themes = [e.get_attribute("data-theme") for e in browser.find_elements(By.CSS_SELECTOR, ".card .theme")]
+    assert themes[0] == "talent" and themes[4] == "investment" and themes[6] == "other"
+    assert "8 篇" in browser.find_element(By.ID, "status").text
+    browser.save_screenshot(str(ARTIFACTS / "web-bulletin.png"))
+
+
+def test_empty_input_shows_a_message_not_a_request(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_server + "/")
+    browser.find_element(By.ID, "submit").click()
+    status = browser.find_element(By.ID, "status")
+    assert "请先粘贴" in status.text and "error" in status.get_attribute("class")
