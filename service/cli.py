@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -106,26 +105,79 @@ def split(source: str) -> None:
 
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))
-@click.option("-o", "--output", "output_path", default="-", help="Output JSONL file (default - for stdout).")
+@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)
+@click.option("-o", "--output", default="-", show_default=True, help="Output file (- for standard output).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True, help="Output format.")
+@click.option("--fields", default=None, help="Comma-separated output fields (default: all of /v1/analyze's, plus id, date, error).")
+@click.option("--split", is_flag=True, help="Split each text file into the articles of its bulletin (ids file#1, file#2 ...).")
+@click.option("--id-col", default="id", show_default=True, help="CSV column with the id.")
+@click.option("--title-col", default="title", show_default=True, help="CSV column with the title.")
+@click.option("--text-col", default="text", show_default=True, help="CSV column with the text.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=200, show_default=True, help="Records per committed chunk.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run into the same output file.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Local processes or a Dask cluster.")
+@click.option("--scheduler", default=None, help="Address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask).")
+@click.option("--max-chars", type=click.IntRange(min=1), default=None, help="Summary budget in characters (default 120).")
+@click.option("--max-sentences", type=click.IntRange(min=1), default=None, help="Summary budget in sentences.")
 @model_option
-def score(input_path: str, output_path: str, model_dir: Path | None) -> None:
-    """Score a JSONL / JSONL.gz archive (id, title?, text per line) into JSONL.
+def score(
+    inputs,
+    output,
+    fmt,
+    fields,
+    split,
+    id_col,
+    title_col,
+    text_col,
+    workers,
+    chunk_size,
+    resume,
+    progress,
+    engine,
+    scheduler,
+    max_chars,
+    max_sentences,
+    model_dir,
+) -> None:
+    """Score archives: JSONL(.gz), CSV, directories of .txt/.md files, or bulletins (--split).
 
-    Each output line has id, theme, theme_zh, confidence, scores, themes, evidence,
-    summary, sentences, keywords and model_version; or id and error.
+    Each output record has the fields of /v1/analyze, or id and error for a record that
+    could not be scored; the run goes on past bad records and ends with one line of counts.
     """
-    from service.analyzer import Analyzer
-    from service.scoring import score_file
+    import os
 
-    if input_path != "-" and not Path(input_path).is_file():
-        raise click.ClickException(f"cannot open input {input_path!r}: no such file")
-    analyzer = Analyzer(_load(model_dir))
-    started = time.perf_counter()
-    stats = score_file(input_path, output_path, analyzer)
-    seconds = time.perf_counter() - started
-    rate = stats.scored / seconds if seconds else 0.0
-    click.echo(f"scored {stats.scored}, errors {stats.errors}, {seconds:.1f} s, {rate:.0f} docs/s", err=True)
+    from service.batch import BatchError, BatchOptions, run_batch, summarize_stats
+    from service.batch_inputs import Columns, InputError, check_inputs
+
+    if max_chars is not None and max_sentences is not None:
+        raise click.UsageError("give --max-chars or --max-sentences, not both")
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    try:
+        check_inputs(list(inputs))
+        _load(model_dir)  # a missing or tampered model stops the run before it starts
+        options = BatchOptions(
+            output=output,
+            fmt=fmt,
+            fields=tuple(f.strip() for f in fields.split(",") if f.strip()) if fields else None,
+            workers=workers or (os.cpu_count() or 1),
+            chunk_size=chunk_size,
+            resume=resume,
+            progress=sys.stderr.isatty() if progress is None else progress,
+            engine=engine,
+            scheduler=scheduler,
+            max_chars=max_chars,
+            max_sentences=max_sentences,
+            model_dir=str(model_dir) if model_dir else None,
+            split=split,
+            columns=Columns(id_col, title_col, text_col),
+        )
+        stats = run_batch(list(inputs), options)
+    except (InputError, BatchError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summarize_stats(stats), err=True)
 
 
 @cli.command()

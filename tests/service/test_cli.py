@@ -44,7 +44,7 @@ def test_score_keeps_going_past_bad_lines(tmp_path):
     result = run("score", str(src), "-o", str(out))
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in rows] == ["a", "line-2", "c", "d", "e", "f"]
+    assert [r["id"] for r in rows] == ["a", "in.jsonl:2", "c", "d", "e", "f"]
     assert rows[0]["theme"] == "investment" and set(rows[0]["scores"]) == {"talent", "investment", "energy", "agriculture", "other"}
     assert rows[1]["error"].startswith("invalid_json")
     assert rows[2]["error"].startswith("empty_text")
