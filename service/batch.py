@@ -62,10 +62,11 @@ class BatchOptions:
 class BatchStats:
     """What a run did."""
 
-    scored: int = 0
+    scored: int = 0  # in the whole output, earlier runs' committed records included
     errors: int = 0
     seconds: float = 0.0
     resumed_from: int = 0
+    this_run: int = 0  # records scored by this run
 
 
 # ---- scoring one chunk (runs in workers) ---------------------------------------------
@@ -94,9 +95,23 @@ def score_chunk(records: list[Record], analyzer, max_chars: int | None, max_sent
     return rows
 
 
-def _score_in_local_worker(args) -> list[dict]:
-    records, max_chars, max_sentences = args
-    return score_chunk(records, _worker_analyzer, max_chars, max_sentences)
+@dataclass
+class ChunkResult:
+    """A scored chunk, already formatted: workers do the formatting, the writer only writes."""
+
+    text: str
+    records: int
+    errors: int
+
+
+def format_chunk(rows: list[dict], formatter: Formatter) -> ChunkResult:
+    """Output text of scored rows."""
+    return ChunkResult("".join(map(formatter.line, rows)), len(rows), sum("error" in row for row in rows))
+
+
+def _score_in_local_worker(args) -> ChunkResult:
+    records, max_chars, max_sentences, formatter = args
+    return format_chunk(score_chunk(records, _worker_analyzer, max_chars, max_sentences), formatter)
 
 
 # ---- output ------------------------------------------------------------------------------
@@ -148,8 +163,8 @@ class Checkpoint:
         self.state_path = Path(f"{output}.progress.json")
         self.signature = signature
 
-    def start(self, resume: bool, header: str) -> int:
-        """Open for appending; returns the number of records already committed."""
+    def start(self, resume: bool, header: str) -> dict:
+        """Open for appending; returns the committed counts (records, scored, errors)."""
         if self.state_path.exists():
             if not resume:
                 raise BatchError(f"{self.state_path} holds an interrupted run: pass --resume to continue it, or delete it to start over")
@@ -159,23 +174,24 @@ class Checkpoint:
             with open(self.partial, "r+b") as f:
                 f.truncate(state["bytes"])  # drop a chunk written after the last commit
             self.file = open(self.partial, "ab")
-            return int(state["records"])
+            return {k: int(state.get(k, 0)) for k in ("records", "scored", "errors")}
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.file = open(self.partial, "wb")
         self.file.write(header.encode("utf-8"))
-        self.commit(0)
-        return 0
+        counts = {"records": 0, "scored": 0, "errors": 0}
+        self.commit(counts)
+        return counts
 
-    def append(self, text: str, records_done: int) -> None:
-        """Write a chunk's lines and commit it."""
+    def append(self, text: str, counts: dict) -> None:
+        """Write a chunk's lines and commit them with the counts so far."""
         self.file.write(text.encode("utf-8"))
-        self.commit(records_done)
+        self.commit(counts)
 
-    def commit(self, records_done: int) -> None:
+    def commit(self, counts: dict) -> None:
         """Make everything written so far durable and record it."""
         self.file.flush()
         os.fsync(self.file.fileno())
-        state = {"records": records_done, "bytes": self.file.tell(), "signature": self.signature}
+        state = {**counts, "bytes": self.file.tell(), "signature": self.signature}
         tmp = self.state_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(state), encoding="utf-8")
         os.replace(tmp, self.state_path)
@@ -195,27 +211,27 @@ def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
         yield chunk
 
 
-def _local_results(chunks: Iterator[list[Record]], options: BatchOptions) -> Iterator[list[dict]]:
+def _local_results(chunks: Iterator[list[Record]], options: BatchOptions, formatter: Formatter) -> Iterator[ChunkResult]:
     if options.workers <= 1:
         _init_local_worker(options.model_dir)
         for chunk in chunks:
-            yield score_chunk(chunk, _worker_analyzer, options.max_chars, options.max_sentences)
+            yield format_chunk(score_chunk(chunk, _worker_analyzer, options.max_chars, options.max_sentences), formatter)
         return
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     with context.Pool(options.workers, initializer=_init_local_worker, initargs=(options.model_dir,)) as pool:
-        tasks = ((chunk, options.max_chars, options.max_sentences) for chunk in chunks)
+        tasks = ((chunk, options.max_chars, options.max_sentences, formatter) for chunk in chunks)
         yield from pool.imap(_score_in_local_worker, tasks)
 
 
-def _results(chunks: Iterator[list[Record]], options: BatchOptions) -> Iterator[list[dict]]:
+def _results(chunks: Iterator[list[Record]], options: BatchOptions, formatter: Formatter) -> Iterator[ChunkResult]:
     if options.engine == "local":
-        yield from _local_results(chunks, options)
+        yield from _local_results(chunks, options, formatter)
     elif options.engine == "dask":
         from service.batch_dask import dask_results
 
-        yield from dask_results(chunks, options)
+        yield from dask_results(chunks, options, formatter)
     else:
         raise BatchError(f"unknown engine {options.engine!r}; choose local or dask")
 
@@ -238,10 +254,11 @@ def run_batch(inputs: list[str], options: BatchOptions) -> BatchStats:
     if to_stdout and options.resume:
         raise BatchError("--resume needs an output file (-o)")
     checkpoint = None if to_stdout else Checkpoint(options.output, _signature(inputs, options))
-    done = checkpoint.start(options.resume, formatter.header()) if checkpoint else 0
+    committed = checkpoint.start(options.resume, formatter.header()) if checkpoint else {"records": 0, "scored": 0, "errors": 0}
     if to_stdout:
         sys.stdout.write(formatter.header())
-    stats.resumed_from = done
+    done = stats.resumed_from = committed["records"]
+    stats.scored, stats.errors = committed["scored"], committed["errors"]
     records = islice(read_records(inputs, split=options.split, columns=options.columns), done, None)
     bar = None
     if options.progress:
@@ -250,18 +267,17 @@ def run_batch(inputs: list[str], options: BatchOptions) -> BatchStats:
         total = count_records(inputs, split=options.split, columns=options.columns)
         bar = tqdm(total=total, initial=done, unit="doc", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
     try:
-        for rows in _results(_chunks(records, options.chunk_size), options):
-            text = "".join(formatter.line(row) for row in rows)
-            done += len(rows)
-            errors = sum("error" in row for row in rows)
-            stats.errors += errors
-            stats.scored += len(rows) - errors
+        for chunk in _results(_chunks(records, options.chunk_size), options, formatter):
+            done += chunk.records
+            stats.errors += chunk.errors
+            stats.scored += chunk.records - chunk.errors
+            stats.this_run += chunk.records
             if checkpoint:
-                checkpoint.append(text, done)
+                checkpoint.append(chunk.text, {"records": done, "scored": stats.scored, "errors": stats.errors})
             else:
-                sys.stdout.write(text)
+                sys.stdout.write(chunk.text)
             if bar:
-                bar.update(len(rows))
+                bar.update(chunk.records)
     finally:
         if bar:
             bar.close()
@@ -273,6 +289,6 @@ def run_batch(inputs: list[str], options: BatchOptions) -> BatchStats:
 
 def summarize_stats(stats: BatchStats) -> str:
     """The one closing line of a run."""
-    rate = stats.scored / stats.seconds if stats.seconds else 0.0
+    rate = stats.this_run / stats.seconds if stats.seconds else 0.0
     resumed = f" (resumed after {stats.resumed_from} records)" if stats.resumed_from else ""
     return f"scored {stats.scored}, errors {stats.errors}, {stats.seconds:.1f} s, {rate:.0f} docs/s{resumed}"

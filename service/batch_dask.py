@@ -42,14 +42,14 @@ def _worker_analyzer(payload: dict):
     return _analyzers[key]
 
 
-def score_on_worker(records, payload: dict, max_chars, max_sentences) -> list[dict]:
-    """A chunk scored on a Dask worker with its cached model."""
-    from service.batch import score_chunk
+def score_on_worker(records, payload: dict, max_chars, max_sentences, formatter):
+    """A chunk scored and formatted on a Dask worker with its cached model."""
+    from service.batch import format_chunk, score_chunk
 
-    return score_chunk(records, _worker_analyzer(payload), max_chars, max_sentences)
+    return format_chunk(score_chunk(records, _worker_analyzer(payload), max_chars, max_sentences), formatter)
 
 
-def dask_results(chunks: Iterator[list], options) -> Iterator[list[dict]]:
+def dask_results(chunks: Iterator[list], options, formatter) -> Iterator:
     """Results of every chunk, in order, computed on a Dask cluster."""
     from dask.distributed import Client, LocalCluster
 
@@ -64,7 +64,7 @@ def dask_results(chunks: Iterator[list], options) -> Iterator[list[dict]]:
         model = client.scatter(model_payload(options.model_dir), broadcast=True)
         pending: deque = deque()
         for chunk in chunks:
-            pending.append(client.submit(score_on_worker, chunk, model, options.max_chars, options.max_sentences, pure=False))
+            pending.append(client.submit(score_on_worker, chunk, model, options.max_chars, options.max_sentences, formatter, pure=False))
             if len(pending) >= 2 * n_workers:
                 yield pending.popleft().result()
         while pending:

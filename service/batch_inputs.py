@@ -9,6 +9,7 @@ an earlier run finished. A record that cannot be read is yielded with an ``error
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -78,20 +79,25 @@ def _text_of(path: Path) -> str:
 
 
 def sniff_encoding(head: bytes) -> str:
-    """``utf-8-sig`` or ``gb18030``, judged on the first bytes of a file (cut at a line end)."""
-    cut = head.rfind(b"\n")
-    sample = head[: cut + 1] if cut >= 0 and len(head) >= 65536 else head
+    """``utf-8-sig`` or ``gb18030``, judged on the first bytes of a file.
+
+    A multi-byte character cut off at the end of ``head`` does not count against UTF-8.
+    """
     try:
-        sample.decode("utf-8-sig")
+        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
         return "utf-8-sig"
     except UnicodeDecodeError:
         return "gb18030"
 
 
+def _head(path: Path, size: int = 65536) -> bytes:
+    with _binary(path) as f:
+        return f.read(size)
+
+
 def _lines(path: Path) -> Iterator[str]:
     """Lines of a (gzipped) text file, streamed, in the encoding its first 64 KB show."""
-    with _binary(path) as f:
-        encoding = sniff_encoding(f.peek(65536)[:65536] if hasattr(f, "peek") else b"")
+    encoding = sniff_encoding(_head(path))
     with _binary(path) as f, io.TextIOWrapper(f, encoding=encoding, errors="replace", newline=None) as text:
         yield from text
 

@@ -157,7 +157,12 @@ def score(
         raise click.UsageError("--scheduler needs --engine dask")
     try:
         check_inputs(list(inputs))
-        _load(model_dir)  # a missing or tampered model stops the run before it starts
+        from service.classifier import ModelError, read_metadata, resolve_model_dir
+
+        try:  # a missing or tampered model stops the run before it starts (workers load it)
+            read_metadata(resolve_model_dir(model_dir))
+        except ModelError as exc:
+            raise click.ClickException(str(exc)) from None
         options = BatchOptions(
             output=output,
             fmt=fmt,
@@ -178,6 +183,17 @@ def score(
     except (InputError, BatchError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summarize_stats(stats), err=True)
+
+
+@cli.command()
+@click.argument("scored", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "target", required=True, type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write.")
+def report(scored: Path, target: Path) -> None:
+    """Write an HTML report of a JSONL output of `zonedigest score`."""
+    from service.report import write_report
+
+    records, skipped = write_report(scored, target)
+    click.echo(f"wrote {target}: {records} records, {skipped} skipped", err=True)
 
 
 @cli.command()

@@ -97,3 +97,37 @@ def test_empty_input_shows_a_message_not_a_request(browser, live_server):
     browser.find_element(By.ID, "submit").click()
     status = browser.find_element(By.ID, "status")
     assert "请先粘贴" in status.text and "error" in status.get_attribute("class")
+
+
+def test_batch_report_renders_in_the_browser(browser, tmp_path):
+    import json
+
+    from selenium.webdriver.common.by import By
+
+    from service.batch import BatchOptions, run_batch
+    from service.report import write_report
+
+    texts = [
+        "某市举办招商推介会，现场签约项目12个，总投资86亿元。",
+        "全省新建高标准农田300万亩，粮食播种面积稳定。",
+        "光伏基地全容量并网发电，年发电量20亿千瓦时。",
+        "某市举办高校毕业生专场招聘会，提供岗位1.2万个。",
+        "外交部发言人就国际形势答记者问。",
+    ]
+    records = [{"id": f"r{n}", "date": f"2024{1 + n % 3:02d}15", "text": text} for n, text in enumerate(texts * 6)]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    scored = tmp_path / "scored.jsonl"
+    run_batch([str(source)], BatchOptions(output=str(scored)))
+    page = tmp_path / "report.html"
+    assert write_report(scored, page) == (30, 0)
+    browser.get(page.as_uri())
+    counts = {
+        row.find_elements(By.TAG_NAME, "td")[0].text.split()[0]: int(row.find_elements(By.TAG_NAME, "td")[1].text)
+        for row in browser.find_elements(By.CSS_SELECTOR, "#counts tr")[1:]
+    }
+    assert sum(counts.values()) == 30 and counts["investment"] >= 6 and counts["agriculture"] >= 6
+    assert browser.find_elements(By.CSS_SELECTOR, "svg rect"), "the share-over-time chart is drawn"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#review tr")) == 21
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "batch-report.png"))

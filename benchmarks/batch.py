@@ -1,0 +1,125 @@
+"""Batch scoring of whole archives: wall time, docs/s, characters/s, peak memory.
+
+Usage: python benchmarks/batch.py [--skip-dask]
+
+Runs `zonedigest score` (theme + summary + keywords) over all of archive_xwlb and,
+separately, all of archive_rmrb with the local engine on every core; then, in the same
+run, a naive baseline on the first 1,000 xwlb stories in one process (jieba.lcut +
+TfidfVectorizer/LinearSVC trained on the same training data + SnowNLP summary), and the
+Dask engine on a LocalCluster of 2 workers over archive_xwlb.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from _common import ROOT, SHARED, archive
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        stack.extend(children.get(p, []))
+    return total
+
+
+def timed_run(args: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, peak resident memory of the process tree, stderr of a command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    stop.set()
+    sampler.join()
+    if process.returncode != 0:
+        sys.exit(f"command failed: {' '.join(args)}\n{err}")
+    return time.perf_counter() - started, peak, err.strip().splitlines()[-1]
+
+
+def baseline_docs_per_second(n: int = 1000) -> float:
+    import logging
+
+    import jieba
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.svm import LinearSVC
+    from snownlp import SnowNLP
+
+    from service.features import compose
+    from training.data import load_examples
+
+    jieba.setLogLevel(logging.WARNING)
+    examples = load_examples()
+    model = make_pipeline(TfidfVectorizer(tokenizer=jieba.lcut, token_pattern=None, lowercase=False), LinearSVC())
+    model.fit([compose(e.title, e.text) for e in examples], [e.label for e in examples])
+    rows = archive("archive_xwlb.jsonl.gz", n)
+    started = time.perf_counter()
+    for row in rows:
+        model.predict([compose(row.get("title"), row["text"])])
+        SnowNLP(row["text"]).summary(3)
+    return len(rows) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-dask", action="store_true")
+    args = parser.parse_args()
+    workers = os.cpu_count() or 1
+    out = Path(tempfile.mkdtemp(prefix="zonedigest-bench-"))
+    score = [sys.executable, "-m", "service", "score"]
+    results = {}
+    for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
+        rows = archive(name)
+        docs, chars = len(rows), sum(len(r["text"]) for r in rows)
+        wall, peak, line = timed_run([*score, str(SHARED / name), "-o", str(out / f"{name}.out.jsonl"), "--workers", str(workers)])
+        results[name] = (docs, wall)
+        print(f"{name}: {docs} docs, {chars / 1e6:.1f} M chars, local engine, {workers} workers")
+        print(f"  wall {wall:.1f} s   {docs / wall:.0f} docs/s   {chars / wall / 1e6:.2f} M chars/s   peak memory {peak / 2**20:.0f} MiB")
+        print(f"  ({line})")
+    base = baseline_docs_per_second()
+    xwlb_docs, xwlb_wall = results["archive_xwlb.jsonl.gz"]
+    print(f"naive baseline (jieba.lcut + TF-IDF/LinearSVC + SnowNLP summary, one process, first 1,000 xwlb stories): {base:.1f} docs/s")
+    print(f"  zonedigest xwlb docs/s / baseline docs/s: {xwlb_docs / xwlb_wall / base:.0f}x")
+    if not args.skip_dask:
+        wall, peak, line = timed_run([*score, str(SHARED / "archive_xwlb.jsonl.gz"), "-o", str(out / "dask.jsonl"), "--engine", "dask", "--workers", "2"])
+        print(f"dask engine, LocalCluster of 2 workers, archive_xwlb: wall {wall:.1f} s   peak memory {peak / 2**20:.0f} MiB   ({line})")
+        print(f"  dask / local wall time: {wall / xwlb_wall:.2f}")
+        same = (out / "dask.jsonl").read_bytes() == (out / "archive_xwlb.jsonl.gz.out.jsonl").read_bytes()
+        print(f"  output identical to the local engine's: {same}")
+
+
+if __name__ == "__main__":
+    main()
