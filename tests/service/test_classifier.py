@@ -89,3 +89,17 @@ def test_compiled_scorer_matches_the_pipeline(shipped_model, seed_text):
     for doc, proba, presence in zip(docs, expected_proba, expected_presence):
         got_proba, got_presence, _, _ = shipped_model._scorer.score(doc)
         assert np.allclose(got_proba, proba, atol=1e-9) and np.allclose(got_presence, presence, atol=1e-9)
+
+
+def test_small_and_large_calls_give_the_same_predictions(shipped_model, seed_text):
+    from service.classifier import COMPILED_MAX_DOCS
+    from service.features import compose
+
+    docs = [compose(a.title, a.text) for a in split_bulletin(seed_text)] * 3
+    assert len(docs) > COMPILED_MAX_DOCS
+    together = shipped_model.predict(docs)
+    one_by_one = [shipped_model.predict([doc])[0] for doc in docs]
+    for a, b in zip(together, one_by_one):
+        assert a.theme == b.theme and a.themes == b.themes
+        assert all(abs(a.scores[k] - b.scores[k]) < 1e-3 for k in a.scores)
+        assert [e["term"] for e in a.evidence] == [e["term"] for e in b.evidence]
