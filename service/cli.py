@@ -198,33 +198,180 @@ def report(scored: Path, target: Path) -> None:
 
 @cli.command()
 @click.argument("data", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="New model version directory.")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=None, help="New version directory (default: the next vN in --models).")
+@click.option("--models", "models_path", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models directory (default: models/).")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also train on the examples stored in this SQLite file.")
+@click.option("--eval", "eval_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="Labeled file for the quality gate.")
+@click.option("--tolerance", default=0.01, show_default=True, help="Largest macro-F1 drop the gate accepts.")
+@click.option("--force", is_flag=True, help="Promote even when the gate says no.")
+@click.option("--no-promote", is_flag=True, help="Write the version, do not make it live.")
 @click.option("--folds", default=5, show_default=True, help="Cross-validation folds.")
-@click.option("--promote", is_flag=True, help="Make the new version CURRENT in its models directory.")
-def train(data: tuple[Path, ...], out_dir: Path, folds: int, promote: bool) -> None:
-    """Train a model on labeled DATA files/directories (default: training/data)."""
-    from training.data import DataError, load_examples
-    from training.train import train_model
+@click.option("--job-id", default=None, hidden=True, help="Record the outcome as this training job in --db.")
+def train(data, out_dir, models_path, db, eval_path, tolerance, force, no_promote, folds, job_id) -> None:
+    """Train a model on labeled DATA (default training/data) plus stored examples, gate it, promote it.
+
+    A new version is promoted only when its macro-F1 (cross-validated, and on --eval when
+    given) is not worse than the live model's by more than --tolerance, unless --force.
+    """
+    from service.store import ExamplesStore
+    from service.versions import models_dir
+    from training.data import DataError
+    from training.retrain import format_report, retrain
+
+    models = out_dir.parent if out_dir else models_dir(models_path)
+    store = ExamplesStore(db) if job_id and db else None
+    if store:
+        store.update_job(job_id, "running", {"models": str(models)})
+    try:
+        result = retrain(
+            models,
+            data=list(data) or None,
+            db=db,
+            eval_path=eval_path,
+            tolerance=tolerance,
+            force=force,
+            auto_promote=not no_promote,
+            out_dir=out_dir,
+            folds=folds,
+        )
+    except (DataError, FileExistsError, ValueError) as exc:
+        if store:
+            store.update_job(job_id, "failed", {"error": str(exc)})
+        raise click.ClickException(str(exc)) from None
+    except BaseException as exc:
+        if store:
+            store.update_job(job_id, "failed", {"error": f"{type(exc).__name__}: {exc}"})
+        raise
+    if store:
+        store.update_job(job_id, "done", {"version": result.version, "promoted": result.promoted, "report": result.report})
+    click.echo(format_report(result.report))
+    click.echo(f"wrote {result.model_dir} (report.html beside it){'; now live' if result.promoted else ''}")
+
+
+@cli.group()
+def models() -> None:
+    """List model versions, promote one, or roll back."""
+
+
+@models.command("list")
+@click.option("--models", "models_path", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models directory.")
+def models_list(models_path) -> None:
+    """Every version, with quality and the live one marked *."""
+    from service.versions import list_versions, models_dir
+
+    for v in list_versions(models_dir(models_path)):
+        f1 = f"{v['cv_macro_f1']:.4f}" if v["cv_macro_f1"] is not None else "-"
+        mark = "*" if v["current"] else " "
+        click.echo(f"{mark} {v['version']:<10} created {v['created']}  examples {v['n_examples']}  cv macro-F1 {f1}  parent {v['parent']}")
+
+
+@models.command("promote")
+@click.argument("version")
+@click.option("--models", "models_path", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models directory.")
+def models_promote(version, models_path) -> None:
+    """Make VERSION live (running servers switch to it within seconds)."""
+    from service.versions import models_dir, promote
 
     try:
-        examples = load_examples(*data)
-    except DataError as exc:
+        promote(models_dir(models_path), version)
+    except ModelError as exc:
         raise click.ClickException(str(exc)) from None
+    click.echo(f"{version} is live")
+
+
+@models.command("rollback")
+@click.option("--models", "models_path", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models directory.")
+def models_rollback(models_path) -> None:
+    """Make the version that was live before the current one live again."""
+    from service.versions import models_dir, rollback
+
     try:
-        result = train_model(examples, out_dir, folds=folds)
-    except FileExistsError as exc:
+        click.echo(f"{rollback(models_dir(models_path))} is live")
+    except ModelError as exc:
         raise click.ClickException(str(exc)) from None
-    cv = result.metadata["metrics"]["cv"]
-    click.echo(
-        f"trained {result.metadata['version']} on {len(examples)} examples: cross-validated accuracy {cv['accuracy']:.3f}, macro-F1 {cv['macro_f1']:.3f}"
-    )
-    click.echo(f"wrote {result.model_dir}")
-    if promote:
-        current = result.model_dir.parent / "CURRENT"
-        tmp = current.with_suffix(".tmp")
-        tmp.write_text(result.model_dir.name + "\n", encoding="utf-8")
-        tmp.replace(current)
-        click.echo(f"promoted {result.model_dir.name} to {current}")
+
+
+@cli.group()
+def examples() -> None:
+    """Labeled examples users add: add, list, export, remove, and suggest what to label next."""
+
+
+db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Examples store (default var/zonedigest.db).")
+
+
+@examples.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", "added_by", default="cli", show_default=True, help="Who adds them.")
+@db_option
+def examples_add(files, added_by, db) -> None:
+    """Validate labeled JSONL/CSV FILES and store them: all rows, or none when any row is bad."""
+    from service.store import ExamplesStore
+    from training.data import DataError, load_examples
+
+    try:
+        rows = load_examples(*files)
+        ids = ExamplesStore(db).add(rows, source="file", added_by=added_by)
+    except (DataError, ValueError) as exc:
+        raise click.ClickException(f"{exc}; nothing was stored") from None
+    click.echo(f"stored {len(ids)} examples")
+
+
+@examples.command("list")
+@click.option("--label", default=None, help="Only this label.")
+@db_option
+def examples_list(label, db) -> None:
+    """One line per stored example."""
+    from service.store import ExamplesStore
+
+    for ex in ExamplesStore(db).examples(label=label):
+        click.echo(f"{ex.id}\t{ex.label}\t{','.join(ex.themes)}\t{(ex.title or ex.text)[:40]}")
+
+
+@examples.command("export")
+@click.option("-o", "--output", default="-", help="JSONL file (default: standard output).")
+@db_option
+def examples_export(output, db) -> None:
+    """Stored examples as JSONL (the training-data format, with source, author and time)."""
+    from service.store import ExamplesStore
+
+    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in ExamplesStore(db).rows())
+    if output == "-":
+        click.echo(lines, nl=False)
+    else:
+        Path(output).write_text(lines, encoding="utf-8")
+
+
+@examples.command("remove")
+@click.argument("ids", nargs=-1, required=True)
+@db_option
+def examples_remove(ids, db) -> None:
+    """Delete stored examples by id."""
+    from service.store import ExamplesStore
+
+    click.echo(f"removed {ExamplesStore(db).remove(ids)} examples")
+
+
+@examples.command("suggest")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-n", "count", default=50, show_default=True, type=click.IntRange(min=1), help="How many articles to suggest.")
+@click.option("-o", "--output", default="-", help="JSONL file to write (default: standard output).")
+@model_option
+def examples_suggest(inputs, count, output, model_dir) -> None:
+    """Pick the articles of unlabeled INPUTS whose labels would teach the model most."""
+    from service.batch_inputs import InputError, check_inputs, read_records
+    from service.suggest import suggest
+
+    try:
+        check_inputs(list(inputs))
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    picked = suggest([r for r in read_records(list(inputs)) if r.error is None], _load(model_dir), count)
+    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in picked)
+    if output == "-":
+        click.echo(lines, nl=False)
+    else:
+        Path(output).write_text(lines, encoding="utf-8")
+    click.echo(f"suggested {len(picked)} articles to label", err=True)
 
 
 @cli.command()

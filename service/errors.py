@@ -16,6 +16,7 @@ CODES = {
     "batch_too_large": 400,
     "unsupported_media_type": 415,
     "payload_too_large": 413,
+    "unauthorized": 401,
     "not_found": 404,
     "method_not_allowed": 405,
     "model_unavailable": 503,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+import time
 from pathlib import Path
 
 from service.analyzer import Analyzer
@@ -17,6 +20,7 @@ class ModelHolder:
         self._lock = threading.Lock()
         self._analyzer: Analyzer | None = None
         self.loaded_from: Path | None = None
+        self._watcher_pid: int | None = None
 
     def load(self) -> Analyzer:
         """Load (or reload) the model; the old one keeps serving requests already holding it."""
@@ -31,3 +35,36 @@ class ModelHolder:
     def analyzer(self) -> Analyzer | None:
         """The current analyzer (None until loaded)."""
         return self._analyzer
+
+    def reload_if_changed(self) -> bool:
+        """Load the model CURRENT now names, if it is not the one served; True when swapped.
+
+        A version that fails to load (corrupted, tampered) is logged and the last good
+        model keeps serving.
+        """
+        try:
+            path = resolve_model_dir(self.model_dir)
+        except Exception:  # noqa: BLE001 - CURRENT unreadable mid-write: try again next time
+            return False
+        if path == self.loaded_from:
+            return False
+        try:
+            self.load()
+        except Exception as exc:  # noqa: BLE001 - keep serving the last good model
+            logging.getLogger("zonedigest").error("cannot load %s, still serving %s: %s", path, self.loaded_from, exc)
+            return False
+        logging.getLogger("zonedigest").info("now serving %s", path)
+        return True
+
+    def watch(self, seconds: float) -> None:
+        """Poll for promotions every ``seconds`` in a daemon thread of this process (once per process)."""
+        if seconds <= 0 or self._watcher_pid == os.getpid():
+            return
+        self._watcher_pid = os.getpid()
+
+        def loop() -> None:
+            while True:
+                time.sleep(seconds)
+                self.reload_if_changed()
+
+        threading.Thread(target=loop, name="zonedigest-model-watch", daemon=True).start()

@@ -78,6 +78,17 @@ _SCHEMAS = {
             "keywords": {"type": "array", "items": {"$ref": "#/components/schemas/Keyword"}},
         },
     },
+    "LabeledExample": {
+        "type": "object",
+        "required": ["text", "label"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "text": {"type": "string", "minLength": 1},
+            "label": _LABEL,
+            "themes": {"type": "array", "items": _THEME},
+        },
+    },
     "Served": {
         "type": "object",
         "properties": {"model_version": {"type": "string"}, "elapsed_ms": {"type": "number"}},
@@ -101,6 +112,12 @@ _ERRORS = {str(s): _json(_ref("Error"), "Error") for s in sorted({400, 413, 415,
 
 def _post(summary: str, body: dict, response: dict) -> dict:
     return {"post": {"summary": summary, "requestBody": {"required": True, **_json(body, "JSON body")}, "responses": {"200": _json(response, "OK"), **_ERRORS}}}
+
+
+def _write(summary: str, body: dict, status: str) -> dict:
+    """A write endpoint: needs the Bearer token when one is configured."""
+    responses = {status: _json({"type": "object"}, "OK"), "401": _json(_ref("Error"), "Missing or wrong token"), **_ERRORS}
+    return {"post": {"summary": summary, "security": [{"bearer": []}], "requestBody": {"required": True, **_json(body, "JSON body")}, "responses": responses}}
 
 
 def _get(summary: str, response: dict, media: str = "application/json") -> dict:
@@ -144,11 +161,33 @@ def spec() -> dict:
             ),
             "/v1/themes": _get("The label set", {"type": "object", "properties": {"themes": {"type": "array", "items": {"type": "object"}}}}),
             "/v1/model": _get("The served model's version and metrics", {"type": "object"}),
+            "/v1/examples": _write(
+                "Store labeled examples (one object, or {examples: [...]}); all or none",
+                {
+                    "oneOf": [
+                        _ref("LabeledExample"),
+                        {"type": "object", "required": ["examples"], "properties": {"examples": {"type": "array", "items": _ref("LabeledExample")}}},
+                    ]
+                },
+                "201",
+            ),
+            "/v1/feedback": _write("Store the corrected or confirmed label of an analysed text", _ref("LabeledExample"), "201"),
+            "/v1/train": _write(
+                "Retrain in the background on the training data plus stored examples", {"type": "object", "properties": {"force": {"type": "boolean"}}}, "202"
+            ),
+            "/v1/train/{job_id}": {
+                "get": {
+                    "summary": "A training job's status and report",
+                    "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": _json({"type": "object"}, "OK"), "404": _json(_ref("Error"), "Unknown job")},
+                }
+            },
+            "/v1/model/reload": _write("Load the model CURRENT names now (this worker)", {"type": "object"}, "200"),
             "/healthz": _get("Liveness", {"type": "object"}),
             "/readyz": _get("Readiness: a model is loaded", {"type": "object"}),
             "/metrics": _get("Prometheus metrics", {"type": "string"}, "text/plain"),
         },
-        "components": {"schemas": _SCHEMAS},
+        "components": {"schemas": _SCHEMAS, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
 
 

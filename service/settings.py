@@ -31,6 +31,9 @@ SETTINGS = (
     Setting("DEFAULT_MAX_CHARS", 120, "Summary budget in characters when a request gives none."),
     Setting("ECHO_ROUTE", False, "Serve POST /v1/echo, a trivial JSON echo used by benchmarks/http.py."),
     Setting("LOG_LEVEL", "INFO", "Level of the JSON access and error log (DEBUG, INFO, WARNING)."),
+    Setting("TOKEN", "", "When set, write endpoints require `Authorization: Bearer <TOKEN>`."),
+    Setting("DB_PATH", "", "Examples store, a SQLite file (default var/zonedigest.db)."),
+    Setting("MODEL_POLL_SECONDS", 2.0, "How often each worker checks CURRENT for a newly promoted model (0: never)."),
 )
 DEFAULTS = {s.name: s.default for s in SETTINGS}
 
@@ -53,6 +56,8 @@ def _coerce(name: str, value: object) -> object:
             raise ValueError(text)
         if isinstance(default, int):
             return int(text)
+        if isinstance(default, float):
+            return float(text)
     except ValueError:
         raise SettingsError(f"setting {name}: expected {type(default).__name__}, got {value!r}") from None
     return text

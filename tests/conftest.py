@@ -62,7 +62,9 @@ def wait_ready(url: str, process, timeout: float = 60.0) -> float:
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}: {process.stderr.read().decode()[-2000:]}")
+            log = Path(getattr(process, "log_path", "")) if getattr(process, "log_path", None) else None
+            detail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
+            pytest.fail(f"server exited with {process.returncode}: {detail}")
         try:
             with urllib.request.urlopen(url, timeout=1) as response:
                 if response.status == 200:
@@ -70,6 +72,19 @@ def wait_ready(url: str, process, timeout: float = 60.0) -> float:
         except OSError:
             time.sleep(0.05)
     pytest.fail(f"server not ready at {url} after {timeout} s")
+
+
+def start_server(args: list[str], env: dict, log_path: Path):
+    """``zonedigest serve ARGS`` in a subprocess; its log goes to a file (a pipe nobody reads would
+    fill up and block the server)."""
+    import subprocess
+    import sys
+
+    log = open(log_path, "wb")
+    process = subprocess.Popen([sys.executable, "-m", "service", "serve", *args], cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log)
+    process.log_path = str(log_path)
+    log.close()
+    return process
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,18 @@ function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-async function post(path, body) {
-  const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+const cardTexts = [];  // the title and text behind each card, for feedback
+
+async function post(path, body, token) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
   const data = await response.json();
   if (!response.ok) {
     const err = data.error || {};
-    throw new Error(`${err.message || "请求失败"}（${err.code || response.status}）`);
+    const error = new Error(`${err.message || "请求失败"}（${err.code || response.status}）`);
+    error.code = err.code;
+    throw error;
   }
   return data;
 }
@@ -26,7 +32,52 @@ function highlight(sentence) {
   return html.replace(/\u0000/g, "<mark>").replace(/\u0001/g, "</mark>");
 }
 
-function card(title, r) {
+async function sendFeedback(index, label) {
+  const article = cardTexts[index];
+  const body = { text: article.text, title: article.title || undefined, label, themes: label === "other" ? [] : [label] };
+  let token = localStorage.getItem("zonedigest-token") || "";
+  try {
+    return await post("/v1/feedback", body, token);
+  } catch (err) {
+    if (err.code !== "unauthorized") throw err;
+    token = window.prompt("此操作需要访问令牌（Bearer token）：") || "";
+    localStorage.setItem("zonedigest-token", token);
+    return post("/v1/feedback", body, token);
+  }
+}
+
+function reviewControls(index, theme) {
+  const options = Object.entries(NAMES).map(([id, name]) => `<option value="${id}">${name}</option>`).join("");
+  return `<div class="review" data-index="${index}" data-theme="${theme}">
+    <button type="button" class="confirm">✓ 正确</button>
+    <select class="correct" aria-label="更正主题"><option value="">更正为…</option>${options}</select>
+    <span class="saved"></span></div>`;
+}
+
+document.addEventListener("click", async (event) => {
+  if (!event.target.matches(".review .confirm")) return;
+  const box = event.target.closest(".review");
+  await saveReview(box, box.dataset.theme);
+});
+document.addEventListener("change", async (event) => {
+  if (!event.target.matches(".review .correct") || !event.target.value) return;
+  await saveReview(event.target.closest(".review"), event.target.value);
+});
+
+async function saveReview(box, label) {
+  const saved = box.querySelector(".saved");
+  saved.className = "saved";
+  try {
+    await sendFeedback(Number(box.dataset.index), label);
+    saved.textContent = `已保存：${NAMES[label]}`;
+  } catch (err) {
+    saved.textContent = err.message;
+    saved.className = "saved error";
+  }
+}
+
+function card(title, r, text) {
+  const index = cardTexts.push({ title, text }) - 1;
   const bars = Object.entries(r.scores).map(([label, p]) => `
     <div class="bar"><span>${NAMES[label]}</span>
       <div class="track"><div class="fill" style="width:${(p * 100).toFixed(1)}%;background:${COLORS[label]}"></div></div>
@@ -43,6 +94,7 @@ function card(title, r) {
     <div class="label">判断依据</div><div class="chips">${evidence}</div>
     <div class="label">摘要${r.over_budget ? "（最重要的一句超出长度，完整保留）" : ""}</div><div class="summary">${summary}</div>
     <div class="label">关键词</div><div class="chips">${keywords}</div>
+    ${reviewControls(index, r.theme)}
   </article>`;
 }
 
@@ -63,11 +115,11 @@ async function analyse(event) {
     if (articles.length > 1 && !title) {
       const items = articles.map((a, i) => ({ id: i + 1, title: a.title, text: a.text || a.title }));
       const batch = await post("/v1/analyze/batch", { items, max_chars: maxChars });
-      cards = batch.results.map((r, i) => (r.error ? `<article class="card"><h2>${escapeHtml(articles[i].title)}</h2><p>${escapeHtml(r.error.message)}</p></article>` : card(articles[i].title, r)));
+      cards = batch.results.map((r, i) => (r.error ? `<article class="card"><h2>${escapeHtml(articles[i].title)}</h2><p>${escapeHtml(r.error.message)}</p></article>` : card(articles[i].title, r, items[i].text)));
       status.textContent = `已识别 ${articles.length} 篇文章（模型 ${batch.model_version}）。`;
     } else {
       const r = await post("/v1/analyze", { text, title: title || undefined, max_chars: maxChars });
-      cards = [card(title || (articles[0] && articles[0].title), r)];
+      cards = [card(title || (articles[0] && articles[0].title), r, text)];
       status.textContent = `分析完成，用时 ${r.elapsed_ms} 毫秒（模型 ${r.model_version}）。`;
     }
     $("results").innerHTML = cards.join("");
@@ -89,4 +141,21 @@ $("file").addEventListener("change", async (event) => {
   $("text").value = text.replace(/^\uFEFF/, "");
 });
 $("form").addEventListener("submit", analyse);
+
+$("suggestions").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  if (!file) return;
+  const status = $("status");
+  try {
+    const rows = (await file.text()).split("\n").filter((line) => line.trim()).map((line) => JSON.parse(line));
+    const items = rows.map((row, i) => ({ id: row.id || i + 1, title: row.title || "", text: row.text }));
+    const batch = await post("/v1/analyze/batch", { items: items.slice(0, 1000), max_chars: parseInt($("budget").value, 10) || 120 });
+    $("results").innerHTML = batch.results.map((r, i) => (r.error ? "" : card(items[i].title || String(items[i].id), r, items[i].text))).join("");
+    status.textContent = `已载入 ${items.length} 篇待标注文章：逐篇点“✓ 正确”或选择更正的主题。`;
+    status.className = "";
+  } catch (err) {
+    status.textContent = `无法读取待标注文件：${err.message}`;
+    status.className = "error";
+  }
+});
 fetch("/v1/model").then((r) => r.json()).then((m) => { $("version").textContent = `模型 ${m.version}`; }).catch(() => {});

@@ -131,3 +131,37 @@ def test_batch_report_renders_in_the_browser(browser, tmp_path):
     assert len(browser.find_elements(By.CSS_SELECTOR, "#review tr")) == 21
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "batch-report.png"))
+
+
+def test_one_click_review_stores_the_corrected_theme(browser, tmp_path_factory):
+    """The review view: correct an analysed article's theme with one click; the example lands in SQLite."""
+    import sqlite3
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from tests.conftest import free_port, start_server, wait_ready
+
+    root = tmp_path_factory.mktemp("review")
+    port = free_port()
+    process = start_server(["--port", str(port), "--workers", "1"], {"ZONEDIGEST_DB_PATH": str(root / "z.db")}, root / "server.log")
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(base + "/readyz", process)
+        browser.get(base + "/")
+        paste(browser, "#text", "外交部发言人在例行记者会上介绍了国务院总理即将出访的安排。")
+        browser.find_element(By.ID, "submit").click()
+        wait_for(browser, ".card .review")
+        Select(browser.find_element(By.CSS_SELECTOR, ".review .correct")).select_by_value("talent")
+        WebDriverWait(browser, 10).until(lambda d: "已保存" in d.find_element(By.CSS_SELECTOR, ".review .saved").text)
+        paste(browser, "#text", "某县新建高标准农田5万亩，粮食亩产提高10%。")
+        browser.find_element(By.ID, "submit").click()
+        WebDriverWait(browser, 10).until(lambda d: "高标准农田" in d.find_element(By.CSS_SELECTOR, ".card .summary").text)
+        browser.find_element(By.CSS_SELECTOR, ".review .confirm").click()
+        WebDriverWait(browser, 10).until(lambda d: "农业" in d.find_element(By.CSS_SELECTOR, ".review .saved").text)
+        with sqlite3.connect(root / "z.db") as conn:
+            rows = conn.execute("SELECT label, source FROM examples ORDER BY rowid").fetchall()
+        assert rows == [("talent", "feedback"), ("agriculture", "feedback")]
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

@@ -1,0 +1,156 @@
+"""Retrain on the repository's data plus the stored examples, gate on quality, promote.
+
+A new version is promoted only when its macro-F1 (cross-validated, and on an evaluation
+file when given) is not worse than the live model's by more than ``tolerance``, unless
+forced. The report (JSON, text and HTML, in the version's folder) says why.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.classifier import load_model, resolve_model_dir
+from service.store import ExamplesStore, text_key
+from service.themes import LABELS, NAMES_ZH
+from service.versions import current_version, next_version, promote
+from training.data import DATA_DIR, Example, load_examples
+from training.evaluate import evaluate
+from training.train import train_model
+
+DEFAULT_TOLERANCE = 0.01
+
+
+@dataclass
+class RetrainResult:
+    """A trained version and the gate's decision."""
+
+    version: str
+    model_dir: Path
+    promoted: bool
+    reason: str
+    report: dict
+
+
+def gather_examples(data: list[Path | str] | None, db: Path | str | None) -> tuple[list[Example], int]:
+    """Repository examples plus stored ones; a stored example replaces a repository example with
+    the same text (it is a user's correction). Returns the examples and how many came from the store."""
+    base = load_examples(*(data or [DATA_DIR]))
+    stored = ExamplesStore(db).examples() if db else []
+    keys = {text_key(ex.text) for ex in stored}
+    ids = {ex.id for ex in stored}
+    kept = [ex for ex in base if text_key(ex.text) not in keys and ex.id not in ids]
+    return kept + stored, len(stored)
+
+
+def _per_class(report: dict | None) -> dict[str, float]:
+    return {label: row["f1"] for label, row in (report or {}).get("per_class", {}).items()}
+
+
+def decide(new: dict, current: dict | None, tolerance: float, force: bool) -> tuple[bool, str]:
+    """Promote or not, and why (``new``/``current``: {"cv": metrics, "eval": metrics?})."""
+    if current is None:
+        return True, "no live model to compare with: the first version is promoted"
+    reasons, passed = [], True
+    for split in ("cv", "eval"):
+        if split not in new or split not in current:
+            continue
+        delta = new[split]["macro_f1"] - current[split]["macro_f1"]
+        ok = delta >= -tolerance
+        passed &= ok
+        name = "cross-validated" if split == "cv" else "evaluation-file"
+        verdict = "within" if ok else "beyond"
+        reasons.append(f"{name} macro-F1 {new[split]['macro_f1']:.4f} vs {current[split]['macro_f1']:.4f} ({delta:+.4f}, {verdict} tolerance {tolerance})")
+    if passed:
+        return True, "promoted: " + "; ".join(reasons)
+    if force:
+        return True, "promoted by --force although " + "; ".join(reasons)
+    return False, "not promoted: " + "; ".join(reasons)
+
+
+def retrain(
+    models: Path,
+    *,
+    data: list[Path | str] | None = None,
+    db: Path | str | None = None,
+    eval_path: Path | str | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    force: bool = False,
+    auto_promote: bool = True,
+    out_dir: Path | None = None,
+    folds: int = 5,
+) -> RetrainResult:
+    """Train a new version in ``models``, compare it with the live one, promote when it passes."""
+    examples, from_store = gather_examples(data, db)
+    live = current_version(models)
+    out_dir = out_dir or models / next_version(models)
+    result = train_model(examples, out_dir, folds=folds, parent=live)
+    new_model = load_model(out_dir)
+    new_metrics = {"cv": result.metadata["metrics"]["cv"]}
+    current_metrics = None
+    if live:
+        current_model = load_model(resolve_model_dir(models))
+        current_metrics = {"cv": current_model.metadata["metrics"]["cv"]}
+    if eval_path:
+        eval_examples = load_examples(eval_path)
+        new_metrics["eval"] = evaluate(new_model, eval_examples)
+        if live:
+            current_metrics["eval"] = evaluate(current_model, eval_examples)
+    promoted, reason = decide(new_metrics, current_metrics, tolerance, force)
+    report = {
+        "version": out_dir.name,
+        "parent": live,
+        "examples": len(examples),
+        "from_store": from_store,
+        "promoted": promoted and auto_promote,
+        "reason": reason if auto_promote or not promoted else reason + " (not applied: --no-promote)",
+        "new": {k: {"macro_f1": v["macro_f1"], "accuracy": v["accuracy"], "per_class_f1": _per_class(v)} for k, v in new_metrics.items()},
+        "current": {k: {"macro_f1": v["macro_f1"], "accuracy": v["accuracy"], "per_class_f1": _per_class(v)} for k, v in (current_metrics or {}).items()},
+        "tolerance": tolerance,
+    }
+    write_reports(out_dir, report)
+    if promoted and auto_promote:
+        promote(models, out_dir.name)
+    return RetrainResult(out_dir.name, out_dir, promoted and auto_promote, report["reason"], report)
+
+
+def format_report(report: dict) -> str:
+    """The gate's report as text, with per-class deltas."""
+    head = f"version {report['version']} (parent {report['parent']}), {report['examples']} examples ({report['from_store']} from the store)"
+    lines = [head, report["reason"]]
+    for split, new in report["new"].items():
+        current = report["current"].get(split)
+        lines.append(f"{split}: macro-F1 {new['macro_f1']:.4f}" + (f" (live {current['macro_f1']:.4f})" if current else ""))
+        for label in LABELS:
+            now = new["per_class_f1"].get(label, 0.0)
+            delta = f" {now - current['per_class_f1'].get(label, 0.0):+.4f}" if current else ""
+            lines.append(f"  {label:<12} F1 {now:.4f}{delta}")
+    return "\n".join(lines)
+
+
+def write_reports(out_dir: Path, report: dict) -> None:
+    """report.json, report.txt and report.html in the version's folder."""
+    (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out_dir / "report.txt").write_text(format_report(report) + "\n", encoding="utf-8")
+    rows = []
+    for split, new in report["new"].items():
+        current = report["current"].get(split, {})
+        for label in LABELS:
+            now = new["per_class_f1"].get(label, 0.0)
+            before = current.get("per_class_f1", {}).get(label)
+            delta = "" if before is None else f"{now - before:+.4f}"
+            colour = "" if before is None else (" style='color:#2e7d32'" if now >= before else " style='color:#c62828'")
+            before_cell = "—" if before is None else f"{before:.4f}"
+            rows.append(f"<tr><td>{split}</td><td>{label} {NAMES_ZH[label]}</td><td>{now:.4f}</td><td>{before_cell}</td><td{colour}>{delta}</td></tr>")
+    verdict = "promoted" if report["promoted"] else "not promoted"
+    page = (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>zonedigest training report</title>"
+        "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}"
+        "td,th{border:1px solid #ccd;padding:4px 10px}table{border-collapse:collapse}</style>"
+        f"</head><body><h1>Version {html.escape(report['version'])}: {verdict}</h1><p id='reason'>{html.escape(report['reason'])}</p>"
+        f"<p>{report['examples']} examples, {report['from_store']} of them from the examples store; parent {html.escape(str(report['parent']))}.</p>"
+        "<table><tr><th>measured on</th><th>label</th><th>F1 new</th><th>F1 live</th><th>delta</th></tr>" + "".join(rows) + "</table></body></html>"
+    )
+    (out_dir / "report.html").write_text(page, encoding="utf-8")
