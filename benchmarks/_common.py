@@ -16,6 +16,22 @@ SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
 
+def _load_stdlib_http() -> None:
+    """benchmarks/http.py shares its name with the standard library's http package: load the
+    real one first, with this folder off the path, so that urllib works in every benchmark."""
+    here = str(Path(__file__).resolve().parent)
+    saved = sys.path[:]
+    sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != here]
+    try:
+        import http.client  # noqa: F401
+        import urllib.request  # noqa: F401
+    finally:
+        sys.path[:] = saved
+
+
+_load_stdlib_http()
+
+
 def archive(name: str, limit: int | None = None) -> list[dict]:
     """Records of ``../shared/data/<name>`` (gzipped JSONL), the first ``limit`` of them."""
     path = SHARED / name

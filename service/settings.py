@@ -33,7 +33,7 @@ SETTINGS = (
     Setting("LOG_LEVEL", "INFO", "Level of the JSON access and error log (DEBUG, INFO, WARNING)."),
     Setting("TOKEN", "", "When set, write endpoints require `Authorization: Bearer <TOKEN>`."),
     Setting("DB_PATH", "", "Examples store, a SQLite file (default var/zonedigest.db)."),
-    Setting("MODEL_POLL_SECONDS", 2.0, "How often each worker checks CURRENT for a newly promoted model (0: never)."),
+    Setting("MODEL_POLL_SECONDS", 1.0, "How often each worker checks CURRENT for a newly promoted model (0: never)."),
 )
 DEFAULTS = {s.name: s.default for s in SETTINGS}
 
