@@ -35,6 +35,9 @@ bench: install
 	$(BIN)/python benchmarks/tokenizer.py
 	$(BIN)/python benchmarks/summary.py
 	$(BIN)/python benchmarks/http.py
+	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/train.py
+	$(BIN)/python benchmarks/learning_curve.py
 
 clean:
 	rm -rf $(VENV)

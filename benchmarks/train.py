@@ -58,8 +58,9 @@ def promotion_seconds() -> float:
     (root / "CURRENT").write_text("v1\n")
     env = {"ZONEDIGEST_MODEL_DIR": str(root), "ZONEDIGEST_LOG_LEVEL": "WARNING", "PATH": "/usr/bin:/bin"}
     log = open(root / "server.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "service", "serve", "--port", "8797", "--workers", "2"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=log)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--port", "8797", "--workers", "2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
+    )
     body = json.dumps({"text": "某市签约项目12个，总投资86亿元。"}, ensure_ascii=False).encode()
 
     def version() -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from pathlib import Path
@@ -20,15 +19,15 @@ class ModelHolder:
         self._lock = threading.Lock()
         self._analyzer: Analyzer | None = None
         self.loaded_from: Path | None = None
-        self._watcher_pid: int | None = None
+        self._checked = time.monotonic()
+        self._reloading = False
 
     def load(self) -> Analyzer:
         """Load (or reload) the model; the old one keeps serving requests already holding it."""
         path = resolve_model_dir(self.model_dir)
         analyzer = Analyzer(load_model(path))
         analyzer.model.predict(["预热\n预热"])  # tokenizer dictionary loaded before the first request
-        with self._lock:
-            self._analyzer, self.loaded_from = analyzer, path
+        self._analyzer, self.loaded_from = analyzer, path  # one assignment each: requests see old or new
         return analyzer
 
     @property
@@ -56,15 +55,31 @@ class ModelHolder:
         logging.getLogger("zonedigest").info("now serving %s", path)
         return True
 
-    def watch(self, seconds: float) -> None:
-        """Poll for promotions every ``seconds`` in a daemon thread of this process (once per process)."""
-        if seconds <= 0 or self._watcher_pid == os.getpid():
+    def check(self, seconds: float) -> None:
+        """Reload when CURRENT changed, looking at most once every ``seconds`` in this process.
+
+        Called before each request: the first request after a promotion loads the new model
+        in a background thread, and until it is ready requests keep the model they find.
+        """
+        now = time.monotonic()
+        if seconds <= 0 or now - self._checked < seconds:
             return
-        self._watcher_pid = os.getpid()
+        with self._lock:
+            if now - self._checked < seconds or self._reloading:
+                return
+            self._checked = now
+            try:
+                changed = resolve_model_dir(self.model_dir) != self.loaded_from
+            except Exception:  # noqa: BLE001 - CURRENT unreadable mid-write: look again next time
+                return
+            if not changed:
+                return
+            self._reloading = True
 
-        def loop() -> None:
-            while True:
-                time.sleep(seconds)
+        def reload() -> None:
+            try:
                 self.reload_if_changed()
+            finally:
+                self._reloading = False
 
-        threading.Thread(target=loop, name="zonedigest-model-watch", daemon=True).start()
+        threading.Thread(target=reload, name="zonedigest-model-reload", daemon=True).start()

@@ -38,8 +38,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_error_handlers(app)
 
     @app.before_request
-    def _watch_models() -> None:  # started lazily so that each forked worker polls for itself
-        holder.watch(float(app.config["MODEL_POLL_SECONDS"]))
+    def _watch_models() -> None:  # each worker looks for a promotion itself
+        holder.check(float(app.config["MODEL_POLL_SECONDS"]))
 
     from service.openapi import docs
     from service.web import page

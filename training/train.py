@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import tempfile
 from collections import Counter
@@ -61,21 +62,31 @@ def fit(model: Pipeline, examples: list[Example], docs=None) -> Pipeline:
     return model.fit(docs, [ex.label for ex in examples], clf__themes=[ex.themes for ex in examples])
 
 
-def out_of_fold_proba(examples: list[Example], params: dict, folds: int = 5, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def _fold(params: dict, examples: list[Example], docs: list, train_idx: np.ndarray, test_idx: np.ndarray):
+    model = fit(build_pipeline(**params), [examples[i] for i in train_idx], [docs[i] for i in train_idx])
+    order = [list(model.classes_).index(label) for label in LABELS]
+    features = model[:-1].transform([docs[i] for i in test_idx])
+    return test_idx, model[-1].predict_proba(features)[:, order], model[-1].presence_proba(features)
+
+
+def out_of_fold_proba(examples: list[Example], params: dict, folds: int = 5, seed: int = 0, n_jobs: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Primary-label probabilities (columns in LABELS order) and theme-presence probabilities
-    (columns in THEMES order), each predicted by a model that did not see the example."""
-    docs = np.empty(len(examples), dtype=object)
-    docs[:] = PrepareDocuments().transform(documents(examples))  # clean and tokenise once for all folds
+    (columns in THEMES order), each predicted by a model that did not see the example.
+
+    Folds are fitted in parallel on ``n_jobs`` processes (default: one per core, at most
+    ``folds``); the result does not depend on how many.
+    """
+    from joblib import Parallel, delayed
+
+    docs = PrepareDocuments().transform(documents(examples))  # clean and tokenise once for all folds
     labels = np.array([ex.label for ex in examples])
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    n_jobs = n_jobs or min(folds, os.cpu_count() or 1)
+    results = Parallel(n_jobs=n_jobs)(delayed(_fold)(params, examples, docs, tr, te) for tr, te in splitter.split(np.zeros(len(labels)), labels))
     proba = np.zeros((len(examples), len(LABELS)))
     presence = np.zeros((len(examples), len(THEMES)))
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train_idx, test_idx in splitter.split(docs, labels):
-        model = fit(build_pipeline(**params), [examples[i] for i in train_idx], list(docs[train_idx]))
-        order = [list(model.classes_).index(label) for label in LABELS]
-        features = model[:-1].transform(list(docs[test_idx]))
-        proba[test_idx] = model[-1].predict_proba(features)[:, order]
-        presence[test_idx] = model[-1].presence_proba(features)
+    for test_idx, fold_proba, fold_presence in results:
+        proba[test_idx], presence[test_idx] = fold_proba, fold_presence
     return proba, presence
 
 
