@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from service.classifier import ThemeClassifier
 from service.summarizer import Summarizer
+from service.textprep import has_chinese
+
+NO_CHINESE = "no_chinese_text: the text holds no Chinese characters, so no theme applies; answered other"
 
 
 class Analyzer:
@@ -29,6 +32,10 @@ class Analyzer:
         predictions = self.model.predict([compose(title, text) for title, text in items])
         out = []
         for (title, text), prediction in zip(items, predictions):
+            warnings = []
+            if not has_chinese(f"{title or ''}{text}"):
+                warnings.append(NO_CHINESE)
+                prediction = prediction.as_other()
             summary = self.summarizer.summarize(text, title=title, themes=prediction.themes, max_chars=max_chars, max_sentences=max_sentences)
-            out.append({**prediction.to_dict(), **summary.to_dict(), "model_version": self.model.version})
+            out.append({**prediction.to_dict(), **summary.to_dict(), "warnings": warnings, "model_version": self.model.version})
         return out

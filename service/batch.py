@@ -30,7 +30,7 @@ from service.batch_inputs import Columns, Record, count_records, read_records
 
 DEFAULT_FIELDS = (
     "id", "date", "theme", "theme_zh", "confidence", "scores", "themes", "evidence",
-    "summary", "over_budget", "sentences", "keywords", "model_version", "error",
+    "summary", "over_budget", "sentences", "keywords", "warnings", "model_version", "error",
 )  # fmt: skip
 
 

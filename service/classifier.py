@@ -45,6 +45,10 @@ class Prediction:
         """JSON-ready dict."""
         return asdict(self)
 
+    def as_other(self) -> Prediction:
+        """The same scores, answered ``other`` (for a text no theme can apply to)."""
+        return Prediction("other", NAMES_ZH["other"], self.scores["other"], self.scores, [], [])
+
 
 def resolve_model_dir(path: Path | str | None = None) -> Path:
     """A model version directory: ``path`` itself, or the version named by its ``CURRENT``.

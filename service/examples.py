@@ -41,7 +41,7 @@ def validate_record(record: object, path: Path | str, lineno: int) -> Example:
     if not isinstance(record, dict):
         raise DataError(path, lineno, "expected a JSON object")
     for key in ("id", "text", "label"):
-        if key not in record or record[key] in (None, ""):
+        if key not in record or record[key] is None or (key != "text" and record[key] == ""):
             raise DataError(path, lineno, f"missing field {key!r}")
     ex_id, text, label = str(record["id"]).strip(), record["text"], record["label"]
     if not isinstance(text, str) or not text.strip():

@@ -9,6 +9,7 @@ keep their names.
 
 from __future__ import annotations
 
+import html
 from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate
@@ -21,7 +22,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils.validation import check_is_fitted
 
 from service.lexicon import load_lexicon
-from service.textprep import clean
+from service.textprep import clean, to_simplified
 from service.themes import THEMES
 from service.tokenizer import content, cut
 
@@ -43,7 +44,7 @@ def compose(title: str | None, text: str) -> str:
 
 def prepare_document(doc: str) -> Prepared:
     """Clean a composed document (no datelines or bylines) and tokenise its views."""
-    title, _, text = doc.partition("\n")
+    title, _, text = to_simplified(html.unescape(doc)).partition("\n")
     title, text = clean(title), clean(text)
     title_tokens = content(cut(title)) if title else []
     words = cut(text)

@@ -66,6 +66,7 @@ _SCHEMAS = {
             "scores": {"type": "object", "properties": {label: {"type": "number"} for label in LABELS}},
             "themes": {"type": "array", "items": _THEME, "description": "Every theme substantially present."},
             "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}},
+            "warnings": {"type": "array", "items": {"type": "string"}, "description": "e.g. no_chinese_text"},
         },
     },
     "Summary": {

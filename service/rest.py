@@ -122,7 +122,7 @@ def _elapsed() -> float:
     return round((time.perf_counter() - g.started) * 1000, 2)
 
 
-CLASSIFY_FIELDS = ("theme", "theme_zh", "confidence", "scores", "themes", "evidence")
+CLASSIFY_FIELDS = ("theme", "theme_zh", "confidence", "scores", "themes", "evidence", "warnings")
 SUMMARY_FIELDS = ("summary", "over_budget", "sentences", "keywords")
 
 
@@ -144,8 +144,8 @@ def classify():
     """Theme, scores, themes and evidence of one article."""
     payload = json_body()
     text, title = required_text(payload), optional_str(payload, "title")
-    prediction = current_analyzer().model.classify(text, title).to_dict()
-    return _respond({**prediction, "model_version": current_analyzer().model_version}, CLASSIFY_FIELDS)
+    result = current_analyzer().analyze(text, title, max_sentences=1)
+    return _respond(result, CLASSIFY_FIELDS)
 
 
 @api.post("/summarize")
@@ -154,7 +154,7 @@ def summarize():
     payload = json_body()
     text, title, limits = required_text(payload), optional_str(payload, "title"), budget(payload)
     result = current_analyzer().analyze(text, title, **limits)
-    return _respond(result, ("theme", "themes") + SUMMARY_FIELDS)
+    return _respond(result, ("theme", "themes", "warnings") + SUMMARY_FIELDS)
 
 
 @api.post("/analyze/batch")

@@ -58,9 +58,46 @@ class Span:
     kind: str  # "dateline" | "byline" | "marker"
 
 
+HTML_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.S)
+BLOCK_TAG = re.compile(r"<(?:br|/p|/div|/li|/h[1-6]|/tr)\b[^<>]*>", re.I)
+HAN = re.compile(f"[{CJK}]")
+
+
+def strip_html(text: str) -> str:
+    """Text without HTML tags (block ends become line breaks); only deletes, so offsets still map."""
+    if "<" not in text:
+        return text
+    text = BLOCK_TAG.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)
+    return HTML_TAG.sub("", text)
+
+
+def has_chinese(text: str) -> bool:
+    """True when the text holds at least one Chinese character."""
+    return HAN.search(text) is not None
+
+
+_traditional = None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese converted to simplified (only when the text has traditional-only characters)."""
+    global _traditional
+    if _traditional is None:
+        from zhconv import zhconv
+
+        zhconv.loaddict()
+        only = zhconv.zhcdicts["TRADONLY"]
+        _traditional = re.compile("[" + re.escape("".join(sorted(c for c in only if len(c) == 1))) + "]")
+    if not _traditional.search(text):
+        return text
+    from zhconv import convert
+
+    return convert(text, "zh-cn")
+
+
 def normalize(text: str) -> str:
-    """Half-width digits and Latin letters, clean whitespace, Chinese punctuation kept."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Half-width digits and Latin letters, clean whitespace, HTML tags removed, Chinese punctuation kept."""
+    text = strip_html(text.replace("\r\n", "\n").replace("\r", "\n"))
     if _NEEDS_TRANSLATE.search(text):
         text = text.translate(_TRANSLATE)
     text = _CONTROL.sub("", text)

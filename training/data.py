@@ -11,24 +11,33 @@ from pathlib import Path
 
 from service.examples import DataError, Example, validate_record
 
-__all__ = ["DataError", "Example", "data_files", "data_hash", "load_examples", "load_file", "validate_record"]
+__all__ = ["DataError", "DataErrors", "Example", "data_files", "data_hash", "load_examples", "load_file", "validate_record"]
 
 DATA_DIR = Path(__file__).parent / "data"
 
 
 def _records(path: Path) -> Iterable[tuple[int, object]]:
+    """(line, parsed record or DataError) for every record of a file; a bad line does not stop it."""
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(path, 0, f"not UTF-8 text (byte {exc.start})") from None
+        yield 0, DataError(path, 0, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+        return
     except OSError as exc:
-        raise DataError(path, 0, f"cannot read file: {exc.strerror}") from None
+        yield 0, DataError(path, 0, f"cannot read file: {exc.strerror}")
+        return
     if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(raw, newline=""), strict=True)
+        row_no = 1
         try:
-            for row in csv.DictReader(io.StringIO(raw, newline="")):
-                yield 0, row
+            for row_no, row in enumerate(reader, 2):
+                if None in row or any(v is None for v in row.values()):
+                    width = len(reader.fieldnames or [])
+                    yield row_no, DataError(path, row_no, f"row does not have the header's {width} fields")
+                else:
+                    yield row_no, row
         except csv.Error as exc:
-            raise DataError(path, 0, f"broken CSV: {exc}") from None
+            yield row_no + 1, DataError(path, row_no + 1, f"broken CSV ({exc}); rows after it were not read")
         return
     for lineno, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
@@ -36,18 +45,23 @@ def _records(path: Path) -> Iterable[tuple[int, object]]:
         try:
             yield lineno, json.loads(line)
         except json.JSONDecodeError as exc:
-            raise DataError(path, lineno, f"invalid JSON ({exc.msg})") from None
+            yield lineno, DataError(path, lineno, f"invalid JSON ({exc.msg})")
 
 
-def _csv_lines(path: Path, rows: Iterable[tuple[int, object]]) -> Iterable[tuple[int, object]]:
-    # CSV rows are numbered by record (header is line 1).
-    for n, (_, row) in enumerate(rows, 2):
-        yield n, row
+class DataErrors(DataError):
+    """Every bad row of the files, reported together (nothing is used when any row is bad)."""
+
+    def __init__(self, errors: list[DataError]) -> None:
+        self.errors = errors
+        shown = "\n".join(str(e) for e in errors[:50])
+        more = f"\n... and {len(errors) - 50} more" if len(errors) > 50 else ""
+        ValueError.__init__(self, f"{len(errors)} bad row(s):\n{shown}{more}")
+        self.path, self.lineno, self.message = errors[0].path, errors[0].lineno, errors[0].message
 
 
 def load_file(path: Path | str) -> list[Example]:
     """Examples of one JSONL or CSV file, validated line by line."""
-    return [ex for _, ex in _numbered(Path(path))]
+    return load_examples(path)
 
 
 def data_files(source: Path | str) -> list[Path]:
@@ -61,31 +75,40 @@ def data_files(source: Path | str) -> list[Path]:
 
 
 def load_examples(*sources: Path | str) -> list[Example]:
-    """All examples of the given files/directories; duplicate ids or texts are errors."""
+    """All examples of the given files/directories, validated row by row.
+
+    Every problem (invalid JSON or CSV, unknown label, empty text, bad themes, duplicate id
+    or text) is collected with its file and line; when there is any, :class:`DataErrors`
+    lists them all and no example is returned.
+    """
     examples: list[Example] = []
+    errors: list[DataError] = []
     seen_ids: dict[str, str] = {}
     seen_texts: dict[str, str] = {}
     for path in (p for s in (sources or (DATA_DIR,)) for p in data_files(s)):
-        for lineno, ex in _numbered(path):
-            if ex.id in seen_ids:
-                raise DataError(path, lineno, f"duplicate id {ex.id!r} (first in {seen_ids[ex.id]})")
-            key = "".join(ex.text.split())
-            if key in seen_texts:
-                raise DataError(path, lineno, f"duplicate text (same as id {seen_texts[key]!r})")
+        for lineno, item in _records(path):
+            try:
+                if isinstance(item, DataError):
+                    raise item
+                ex = validate_record(item, path, lineno)
+                if ex.id in seen_ids:
+                    raise DataError(path, lineno, f"duplicate id {ex.id!r} (first in {seen_ids[ex.id]})")
+                key = "".join(ex.text.split())
+                if key in seen_texts:
+                    raise DataError(path, lineno, f"duplicate text (same as id {seen_texts[key]!r})")
+            except DataError as error:
+                errors.append(error)
+                continue
             seen_ids[ex.id] = f"{path}:{lineno}"
             seen_texts[key] = ex.id
             examples.append(ex)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise DataErrors(errors)
     if not examples:
         raise DataError(sources[0] if sources else DATA_DIR, 0, "no labeled examples found")
     return examples
-
-
-def _numbered(path: Path) -> Iterable[tuple[int, Example]]:
-    rows = _records(path)
-    if path.suffix.lower() == ".csv":
-        rows = _csv_lines(path, rows)
-    for lineno, record in rows:
-        yield lineno, validate_record(record, path, lineno)
 
 
 def data_hash(examples: Iterable[Example]) -> str:
