@@ -18,6 +18,7 @@ CODES = {
     "payload_too_large": 413,
     "unauthorized": 401,
     "not_found": 404,
+    "conflict": 409,
     "method_not_allowed": 405,
     "model_unavailable": 503,
     "internal_error": 500,

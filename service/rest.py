@@ -327,6 +327,8 @@ def start_training():
     db = store()
     models = models_dir(current_app.config["MODEL_DIR"])
     job_id = db.new_job({"force": force, "models": str(models)})
+    if job_id is None:
+        raise APIError("conflict", "a training job is already queued or running; poll GET /v1/train/<id>")
     command = [sys.executable, "-m", "service", "train", "--models", str(models), "--db", str(db.path), "--job-id", job_id]
     if force:
         command.append("--force")

@@ -128,12 +128,19 @@ class ExamplesStore:
         finally:
             conn.close()
 
-    def new_job(self, detail: dict) -> str:
-        """Record a queued training job; returns its id."""
+    def new_job(self, detail: dict, stale_after: float = 3600.0) -> str | None:
+        """Record a queued training job and return its id; None while another job (younger than
+        ``stale_after`` seconds) is queued or running: one training at a time."""
         job_id = uuid.uuid4().hex[:12]
         conn = self.connect()
         try:
+            conn.execute("BEGIN IMMEDIATE")
+            since = time.time() - stale_after
+            if conn.execute("SELECT id FROM jobs WHERE status IN ('queued', 'running') AND created > ?", (since,)).fetchone():
+                conn.execute("ROLLBACK")
+                return None
             conn.execute("INSERT INTO jobs (id, status, created, detail) VALUES (?, 'queued', ?, ?)", (job_id, time.time(), json.dumps(detail)))
+            conn.execute("COMMIT")
         finally:
             conn.close()
         return job_id

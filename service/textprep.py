@@ -23,7 +23,7 @@ _SPACES = {0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x20
 _ZERO_WIDTH = {0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None, 0x2060: None}
 _TRANSLATE = {**_FULLWIDTH_ALNUM, **_SPACES, **_ZERO_WIDTH}
 _NEEDS_TRANSLATE = re.compile("[" + "".join(chr(k) for k in sorted(_TRANSLATE)) + "]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # control characters, lone surrogates
 
 # Datelines that open a news item: 本日讯 / 本报讯 / 本报北京1月31日电 / 新华社北京1月31日电 ...
 DATELINE = re.compile(

@@ -88,27 +88,33 @@ def start_server(args: list[str], env: dict, log_path: Path):
 
 
 @pytest.fixture(scope="session")
-def live_server():
-    """A real gunicorn server on a free port of 127.0.0.1 (2 workers), stopped after the session."""
-    import subprocess
-    import sys
+def live_server(tmp_path_factory):
+    """A real gunicorn server on a free port of 127.0.0.1 (2 workers), stopped after the session.
 
+    It serves a copy of the shipped models and its own examples store, with a token set:
+    fuzzed write requests must never start a training or touch the repository's models/ or var/.
+    """
+    import shutil
+
+    from service.classifier import resolve_model_dir
+
+    root = tmp_path_factory.mktemp("live")
+    models = root / "models"
+    models.mkdir()
+    shutil.copytree(resolve_model_dir(ROOT / "models"), models / "v1")
+    (models / "CURRENT").write_text("v1\n")
+    env = {
+        "ZONEDIGEST_ECHO_ROUTE": "1",
+        "ZONEDIGEST_MODEL_DIR": str(models),
+        "ZONEDIGEST_DB_PATH": str(root / "z.db"),
+        "ZONEDIGEST_TOKEN": "live-server-token",
+    }  # write endpoints answer 401 to fuzzed requests; no training starts
     port = free_port()
-    env = {**os.environ, "ZONEDIGEST_ECHO_ROUTE": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    process = start_server(["--port", str(port), "--workers", "2"], env, root / "server.log")
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base + "/readyz", process)
         yield base
     finally:
         process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        process.wait(timeout=15)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -171,7 +172,11 @@ def train_model(
         "files": {MODEL_FILE: sha256_file(tmp / MODEL_FILE)},
     }
     (tmp / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    if out_dir.exists():
-        out_dir.rmdir()
-    tmp.rename(out_dir)
+    try:
+        if out_dir.exists():
+            out_dir.rmdir()
+        tmp.rename(out_dir)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise FileExistsError(f"{out_dir} was written meanwhile by another training; nothing was overwritten") from None
     return TrainResult(out_dir, metadata)

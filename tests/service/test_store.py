@@ -73,3 +73,11 @@ def test_examples_cli_all_or_none(tmp_path):
     exported = [json.loads(line) for line in cli("examples", "export", "--db", db).stdout.splitlines()]
     assert [e["id"] for e in exported] == ["g1", "g2"] and exported[0]["themes"] == ["talent"]
     assert "removed 1" in cli("examples", "remove", "g1", "--db", db).stdout
+
+
+def test_one_training_job_at_a_time(tmp_path):
+    store = ExamplesStore(tmp_path / "z.db")
+    first = store.new_job({})
+    assert first and store.new_job({}) is None
+    store.update_job(first, "done")
+    assert store.new_job({}) is not None
