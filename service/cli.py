@@ -72,7 +72,7 @@ def classify(source: str, title: str | None, split: bool, as_json: bool, model_d
 
 @cli.command()
 @click.argument("source", default="-", type=click.Path(allow_dash=True, dir_okay=False))
-@click.option("--title", default=None, help="Title of the article (used for scoring, never copied).")
+@click.option("--title", default=None, help="Title of the article (it helps pick sentences and is not copied into the summary).")
 @click.option("--max-chars", type=click.IntRange(min=1), default=None, help="Summary budget in characters (default 120).")
 @click.option("--max-sentences", type=click.IntRange(min=1), default=None, help="Summary budget in sentences.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary with sentences, offsets and keywords as JSON.")
