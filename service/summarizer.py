@@ -30,7 +30,6 @@ SLOGAN = re.compile(
     r"|互利共赢|不忘初心|牢记使命|再鼓干劲|撸起袖子|奋力|描绘出|新答卷|新篇章|新高潮|添砖加瓦"
 )
 HEADING_MAX = 30
-WORTHY_GAP = 0.0  # a sentence this far below the best is not worth a place in a summary
 MAX_CANDIDATES = 400  # sentences scored in a very long text (the rest rarely lead a summary)
 WEIGHTS = {
     "position": 3.0,  # lead sentence; decays with rank
@@ -43,7 +42,6 @@ WEIGHTS = {
     "short": 1.5,
     "long": 0.3,
     "quote": 0.3,
-    "density": 0.0,  # selection prefers score per character ** density
     "redundancy": 0.7,  # MMR trade-off
 }
 
@@ -147,7 +145,7 @@ class Summarizer:
         total = sum(len(s.text) for s in body)
         if (max_chars is None or total <= max_chars) and (max_sentences is None or len(body) <= max_sentences):
             return Summary("".join(s.text for s in scored), scored, keywords)
-        chosen, over = self._select(scored, max_chars, max_sentences, self.weights["redundancy"], self.weights["density"])
+        chosen, over = self._select(scored, max_chars, max_sentences, self.weights["redundancy"])
         chosen.sort(key=lambda s: s.start)
         return Summary("".join(s.text for s in chosen), chosen, keywords, over)
 
@@ -193,16 +191,16 @@ class Summarizer:
         return out
 
     @staticmethod
-    def _select(scored: list[ScoredSentence], max_chars: int | None, max_sentences: int | None, lam: float, density: float):
+    def _select(scored: list[ScoredSentence], max_chars: int | None, max_sentences: int | None, lam: float):
         """Greedy MMR under the budget.
 
-        When no sentence close to the best one (within ``WORTHY_GAP``) fits the budget,
-        the best sentence is returned whole and flagged, rather than filler that fits.
+        When the best sentence (or one scoring as high) does not fit the budget, it is
+        returned whole and flagged, rather than lesser sentences that fit.
         """
         pool = sorted(scored, key=lambda s: -s.score)
         best = pool[0]
         fits = [s for s in pool if max_chars is None or len(s.text) <= max_chars]
-        if not any(s.score >= best.score - WORTHY_GAP for s in fits):
+        if not any(s.score >= best.score for s in fits):
             return [best], True
         grams = {id(s): _bigrams(s.text) for s in fits}
         chosen: list[ScoredSentence] = []
@@ -213,7 +211,7 @@ class Summarizer:
                 if (max_chars is not None and used + len(s.text) > max_chars) or (chosen and s.score <= 0):
                     continue  # over budget, or no gain: a slogan or fragment never fills space
                 redundancy = max((_similarity(grams[id(s)], grams[id(c)]) for c in chosen), default=0.0)
-                value = (s.score - lam * redundancy * abs(s.score)) / len(s.text) ** density
+                value = s.score - lam * redundancy * abs(s.score)
                 if value > pick_value:
                     pick, pick_value = s, value
             if pick is None:
