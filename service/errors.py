@@ -19,11 +19,16 @@ CODES = {
     "unauthorized": 401,
     "not_found": 404,
     "conflict": 409,
+    "request_timeout": 408,
     "method_not_allowed": 405,
     "model_unavailable": 503,
     "internal_error": 500,
 }
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type", 400: "invalid_json"}
+
+
+class ClientStalled(ConnectionResetError):
+    """A client sent (or read) nothing for CLIENT_TIMEOUT seconds; its connection is dropped."""
 
 
 class APIError(Exception):

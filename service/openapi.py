@@ -108,7 +108,7 @@ def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-_ERRORS = {str(s): _json(_ref("Error"), "Error") for s in sorted({400, 413, 415, 500})}
+_ERRORS = {str(s): _json(_ref("Error"), "Error") for s in sorted({400, 408, 413, 415, 500})}
 
 
 def _post(summary: str, body: dict, response: dict) -> dict:

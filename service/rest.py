@@ -10,8 +10,9 @@ import time
 from collections.abc import Mapping
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
+from werkzeug.exceptions import ClientDisconnected
 
-from service.errors import APIError, register_error_handlers
+from service.errors import APIError, ClientStalled, register_error_handlers
 from service.holder import ModelHolder
 from service.observability import Metrics, configure_logging, install_request_hooks
 from service.settings import load_settings
@@ -66,7 +67,12 @@ def json_body() -> dict:
     """The request body as a JSON object, or a clear error."""
     if request.mimetype != "application/json":
         raise APIError("unsupported_media_type", f"send the body as application/json, not {request.mimetype or 'nothing'}")
-    raw = request.get_data(cache=True)
+    try:
+        raw = request.get_data(cache=True)
+    except ClientDisconnected as exc:  # werkzeug's word for a body that ended early, or stalled (service.server.ClientSocket)
+        if isinstance(exc.__context__, ClientStalled):
+            raise APIError("request_timeout", f"the request body stalled for {current_app.config['CLIENT_TIMEOUT']:.0f} s") from None
+        raise APIError("invalid_json", "the request body ended before its Content-Length") from None
     try:
         payload = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -2,19 +2,83 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import socket
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 
+from service.errors import ClientStalled
 from service.rest import create_app
+from service.settings import load_settings
+
+log = logging.getLogger("zonedigest.server")
+
+
+class ClientSocket(socket.socket):
+    """A client connection whose blocking reads and writes give up after ``client_timeout`` seconds.
+
+    gunicorn's threads read headers and bodies with blocking sockets and no time limit, so a
+    client that sends half a request and stalls holds a thread for ever: four such clients
+    starve a 4-thread worker. Here every blocking call is bounded; a stalled client is dropped
+    like one that hung up (a warning, no traceback), or answered 408 when its body stalls.
+    """
+
+    __slots__ = ()
+    client_timeout = 10.0
+
+    def setblocking(self, flag: bool) -> None:  # noqa: FBT001 - socket API
+        if flag:
+            self.settimeout(self.client_timeout)
+        else:
+            super().setblocking(False)
+
+    def recv(self, *args):  # noqa: D102
+        try:
+            return super().recv(*args)
+        except TimeoutError:
+            raise self._stalled("sent nothing") from None
+
+    def recv_into(self, *args):  # noqa: D102
+        try:
+            return super().recv_into(*args)
+        except TimeoutError:
+            raise self._stalled("sent nothing") from None
+
+    def sendall(self, *args):  # noqa: D102
+        try:
+            return super().sendall(*args)
+        except TimeoutError:
+            raise self._stalled("read nothing") from None
+
+    def _stalled(self, what: str) -> ClientStalled:
+        try:
+            host, port = self.getpeername()[:2]
+            peer = f"{host}:{port}"
+        except OSError:
+            peer = "a client"
+        log.warning("%s %s for %.0f s; connection dropped", peer, what, self.client_timeout)
+        return ClientStalled(errno.ECONNRESET, f"client {what} for {self.client_timeout:.0f} s")
+
+
+class BoundedThreadWorker(ThreadWorker):
+    """gunicorn's ``gthread`` worker with every client socket bounded by ``ClientSocket``."""
+
+    def enqueue_req(self, conn) -> None:  # noqa: D102 - gunicorn contract
+        if type(conn.sock) is socket.socket:
+            conn.sock.__class__ = ClientSocket
+        super().enqueue_req(conn)
 
 
 class GunicornServer(BaseApplication):
     """A gunicorn application serving ``create_app(config)``.
 
-    Worker class ``gthread``: requests are CPU-bound and short, and threads keep a
-    slow client from holding a whole worker; the app (and model) is built once in
-    the master and shared by the forked workers.
+    Worker class ``BoundedThreadWorker`` (gthread): requests are CPU-bound and short,
+    idle keep-alive connections wait in the worker's poller rather than in a thread,
+    and a client that stalls mid-request is dropped after CLIENT_TIMEOUT seconds.
+    The app (and model) is built once in the master and shared by the forked workers.
     """
 
     def __init__(self, config: dict | None, options: dict) -> None:
@@ -32,10 +96,11 @@ class GunicornServer(BaseApplication):
 
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, config: dict | None = None) -> None:
     """Serve until stopped."""
+    ClientSocket.client_timeout = float(load_settings(config)["CLIENT_TIMEOUT"])
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or (os.cpu_count() or 1),
-        "worker_class": "gthread",
+        "worker_class": BoundedThreadWorker,
         "threads": 4,
         "preload_app": True,
         "timeout": 30,

@@ -33,6 +33,12 @@ SETTINGS = (
     Setting("LOG_LEVEL", "INFO", "Level of the JSON access and error log (DEBUG, INFO, WARNING)."),
     Setting("TOKEN", "", "When set, write endpoints require `Authorization: Bearer <TOKEN>`."),
     Setting("DB_PATH", "", "Examples store, a SQLite file (default var/zonedigest.db)."),
+    Setting(
+        "CLIENT_TIMEOUT",
+        10.0,
+        "Seconds the server waits on a client's next bytes (headers, body, or reading the answer); a stalled client is disconnected,"
+        " or answered 408 request_timeout when its body stalls.",
+    ),
     Setting("MODEL_POLL_SECONDS", 1.0, "How often each worker checks CURRENT for a newly promoted model (0: never)."),
 )
 DEFAULTS = {s.name: s.default for s in SETTINGS}
