@@ -4,6 +4,7 @@ import csv
 import gzip
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -111,8 +112,12 @@ def score_command(*args):
     return [sys.executable, "-m", "service", "score", *map(str, args)]
 
 
-@pytest.mark.parametrize("kill_after_records", [400, 900, 1500])
-def test_sigkill_then_resume_gives_the_uninterrupted_output(tmp_path, kill_after_records):
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sigkill_at_a_random_point_then_resume_gives_the_uninterrupted_output(tmp_path, seed):
+    """Killed once a seeded random number of records is done, plus a random fraction of a chunk's
+    time, so the kill lands anywhere: mid-chunk, mid-write, mid-checkpoint."""
+    rng = random.Random(seed)
+    kill_after_records, extra_delay = rng.randint(1, 1700), rng.uniform(0.0, 0.08)
     records = [{"id": f"r{n}", "title": ARTICLES[n % 4][1], "text": ARTICLES[n % 4][2] + f"编号{n}。"} for n in range(2000)]
     jsonl = write_jsonl(tmp_path / "in.jsonl", records)
     reference = tmp_path / "reference.jsonl"
@@ -136,6 +141,8 @@ def test_sigkill_then_resume_gives_the_uninterrupted_output(tmp_path, kill_after
             pass
         assert process.poll() is None, "the run ended before it could be killed"
         time.sleep(0.01)
+    time.sleep(extra_delay)
+    assert process.poll() is None, "the run ended before it could be killed"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert not out.exists() and progress.exists()
