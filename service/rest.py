@@ -6,6 +6,7 @@ Views validate input and shape output; the model, summaries and metrics live els
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Mapping
 
@@ -81,7 +82,24 @@ def json_body() -> dict:
         raise APIError("invalid_json", f"body is not valid JSON ({str(exc)[:120]})") from None
     if not isinstance(payload, dict):
         raise APIError("invalid_json", "body must be a JSON object")
-    return payload
+    return without_lone_surrogates(payload) if _ESCAPED_SURROGATE.search(raw) else payload
+
+
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value):
+    """``value`` with every lone surrogate (a ``\\udXXX`` escape JSON allows but UTF-8 cannot
+    carry) dropped from its strings and keys, as text preparation drops them from article text;
+    pairs were already joined by the JSON parser."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("", value)
+    if isinstance(value, list):
+        return [without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {without_lone_surrogates(k): without_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def optional_str(payload: dict, field: str, prefix: str = "") -> str | None:

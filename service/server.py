@@ -6,6 +6,7 @@ import errno
 import logging
 import os
 import socket
+import threading
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
@@ -64,12 +65,50 @@ class ClientSocket(socket.socket):
 
 
 class BoundedThreadWorker(ThreadWorker):
-    """gunicorn's ``gthread`` worker with every client socket bounded by ``ClientSocket``."""
+    """gunicorn's ``gthread`` worker with every client socket bounded by ``ClientSocket``, and
+    request bodies the app answered without reading (a 401 before the body, a 415) read to
+    the end when within MAX_BODY_BYTES, so the client, still sending, gets its answer and
+    keeps its connection. A body over the limit (413 from its Content-Length) is not read:
+    the answer says ``Connection: close`` instead of promising a keep-alive gunicorn
+    cannot keep."""
+
+    body_limit = 10 * 1024 * 1024
+
+    def init_process(self) -> None:  # noqa: D102 - gunicorn contract
+        self.current = threading.local()
+        super().init_process()
+
+    def load_wsgi(self) -> None:  # noqa: D102 - gunicorn contract
+        super().load_wsgi()
+        self.wsgi = self._finish_reading_bodies(self.wsgi)
 
     def enqueue_req(self, conn) -> None:  # noqa: D102 - gunicorn contract
         if type(conn.sock) is socket.socket:
             conn.sock.__class__ = ClientSocket
         super().enqueue_req(conn)
+
+    def handle_request(self, req, conn):  # noqa: D102 - gunicorn contract
+        self.current.req = req
+        return super().handle_request(req, conn)
+
+    def _finish_reading_bodies(self, app):
+        def wrapped(environ, start_response):
+            def start(status, headers, exc_info=None):
+                body = environ.get("wsgi.input")
+                unread = getattr(getattr(body, "reader", None), "length", 0)  # of a Content-Length body
+                try:
+                    if 0 < unread <= self.body_limit:
+                        while body.read(65536):
+                            pass
+                    elif unread:
+                        self.current.req.must_close = True
+                except OSError:  # the client went away or stalled: close after answering
+                    self.current.req.must_close = True
+                return start_response(status, headers, exc_info)
+
+            return app(environ, start)
+
+        return wrapped
 
 
 class GunicornServer(BaseApplication):
@@ -96,7 +135,9 @@ class GunicornServer(BaseApplication):
 
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, config: dict | None = None) -> None:
     """Serve until stopped."""
-    ClientSocket.client_timeout = float(load_settings(config)["CLIENT_TIMEOUT"])
+    settings = load_settings(config)
+    ClientSocket.client_timeout = float(settings["CLIENT_TIMEOUT"])
+    BoundedThreadWorker.body_limit = int(settings["MAX_BODY_BYTES"])
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or (os.cpu_count() or 1),

@@ -59,8 +59,8 @@ class ExamplesStore:
     def add(self, examples: Iterable[Example], *, source: str, added_by: str = "anonymous", replace: bool = False) -> list[str]:
         """Store examples in one transaction (all or none); returns their ids.
 
-        An example whose text is already stored replaces it when ``replace`` (a correction),
-        and is an error otherwise.
+        An example whose text or id is already stored replaces that row when ``replace`` (a
+        correction), and is an error otherwise (ValueError, nothing stored).
         """
         examples = list(examples)
         now = time.time()
@@ -70,11 +70,13 @@ class ExamplesStore:
             ids = []
             for ex in examples:
                 key = text_key(ex.text)
-                existing = conn.execute("SELECT id FROM examples WHERE text_key = ?", (key,)).fetchone()
-                if existing and not replace:
-                    raise ValueError(f"example {ex.id!r}: the same text is already stored as {existing[0]!r}")
-                if existing:
-                    conn.execute("DELETE FROM examples WHERE text_key = ?", (key,))
+                same_text = conn.execute("SELECT id FROM examples WHERE text_key = ?", (key,)).fetchone()
+                same_id = conn.execute("SELECT id FROM examples WHERE id = ?", (ex.id,)).fetchone()
+                if same_text and not replace:
+                    raise ValueError(f"example {ex.id!r}: the same text is already stored as {same_text[0]!r}")
+                if same_id and not replace:
+                    raise ValueError(f"example {ex.id!r}: that id is already used by another stored example")
+                conn.execute("DELETE FROM examples WHERE text_key = ? OR id = ?", (key, ex.id))
                 conn.execute(
                     "INSERT INTO examples (id, title, text, text_key, label, themes, source, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (ex.id, ex.title, ex.text, key, ex.label, json.dumps(list(ex.themes)), source, added_by, now),

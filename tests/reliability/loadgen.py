@@ -314,7 +314,7 @@ def fuzz_requests(seed: int, count: int, texts: list[str], token: str = "", max_
                     {"text": _random_json(rng)},
                 ]
             )
-            body = json.dumps(payload, ensure_ascii=rng.random() < 0.5).encode()
+            body = json.dumps(payload, ensure_ascii=rng.random() < 0.5).encode("utf-8", "surrogatepass")  # lone surrogates: invalid UTF-8
         elif roll < 0.65:  # invalid UTF-8 and raw bytes
             body = b'{"text": "' + os.urandom(rng.randint(1, 200)) + b'"}' if rng.random() < 0.5 else os.urandom(rng.randint(0, 500))
         elif roll < 0.72:  # deep nesting

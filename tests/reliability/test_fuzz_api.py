@@ -15,9 +15,12 @@ from service.textprep import has_chinese
 
 POSTS = ("/v1/analyze", "/v1/classify", "/v1/summarize", "/v1/analyze/batch", "/v1/split", "/v1/examples", "/v1/feedback")
 
+# Strings with lone surrogates too: JSON allows the escape (\udd9f), UTF-8 cannot carry it.
+any_text = st.text(alphabet=st.characters() | st.characters(categories=["Cs"]), max_size=50)
+field_names = st.sampled_from(["text", "title", "id", "label", "themes", "items", "examples", "max_chars"]) | any_text
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
-    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | any_text,
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(field_names, children, max_size=5),
     max_leaves=20,
 )
 nasty_text = st.one_of(
@@ -84,6 +87,17 @@ def test_raw_bytes_bodies(client, raw):
 def test_sentence_offsets_always_map_back(text):
     for s in split_sentences(text):
         assert "".join(text[s.start : s.end].split()) != "" and s.start < s.end <= len(text)
+
+
+def test_lone_surrogates_in_any_field_are_dropped_not_a_server_error(client):
+    body = {"id": "fb-\udd9f1", "title": "标题\ud800", "text": "某区签约项目8个\udfff，总投资20亿元。", "label": "investment"}
+    raw = json.dumps(body)  # ASCII escapes, as a browser or json.dumps sends them
+    stored = client.post("/v1/feedback", data=raw, content_type="application/json")
+    assert stored.status_code == 201 and stored.get_json()["stored"] == "fb-1"
+    analysed = client.post("/v1/analyze/batch", data=json.dumps({"items": [body]}), content_type="application/json")
+    assert analysed.status_code == 200 and analysed.get_json()["results"][0]["id"] == "fb-1"
+    pair = client.post("/v1/analyze", data=json.dumps({"text": "招商引资签约😀项目"}), content_type="application/json")
+    assert pair.status_code == 200 and pair.get_json()["summary"] == "招商引资签约😀项目"  # a surrogate pair is one character, kept
 
 
 def test_traditional_chinese_is_classified_like_simplified(client):

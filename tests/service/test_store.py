@@ -36,6 +36,18 @@ def test_same_text_twice_is_refused_unless_a_correction(tmp_path):
     assert [(e.id, e.label) for e in store.examples()] == [("fb", "other")]
 
 
+def test_an_id_already_used_is_refused_unless_a_correction(tmp_path):
+    store = ExamplesStore(tmp_path / "z.db")
+    store.add([Example("a", "某市签约项目12个。", "investment")], source="t")
+    with pytest.raises(ValueError, match="id is already used"):
+        store.add([Example("b", "另一条新闻。", "other"), Example("a", "第三条新闻。", "other")], source="t")
+    with pytest.raises(ValueError, match="id is already used"):  # twice in one batch
+        store.add([Example("c", "第四条新闻。", "other"), Example("c", "第五条新闻。", "other")], source="t")
+    assert [e.id for e in store.examples()] == ["a"]
+    store.add([Example("a", "某市签约项目12个，总投资86亿元。", "investment")], source="feedback", replace=True)  # text corrected
+    assert [(e.id, e.text) for e in store.examples()] == [("a", "某市签约项目12个，总投资86亿元。")]
+
+
 def test_jobs_are_recorded(tmp_path):
     store = ExamplesStore(tmp_path / "z.db")
     job = store.new_job({"force": False})

@@ -1,6 +1,8 @@
-"""Slow clients: a client that stalls mid-request is dropped after CLIENT_TIMEOUT and never
-holds a worker thread for longer, so the others keep being answered."""
+"""Connections: a client that stalls mid-request is dropped after CLIENT_TIMEOUT and never
+holds a worker thread for longer; a body answered early is read to the end within the limit,
+so the client gets its answer and keeps its connection; over the limit it is told to close."""
 
+import http.client
 import json
 import socket
 import time
@@ -18,7 +20,8 @@ def one_worker(tmp_path_factory):
     """One worker of 4 threads: four stalled clients would take every thread without the timeout."""
     root = tmp_path_factory.mktemp("slow")
     port = free_port()
-    process = start_server(["--port", str(port), "--workers", "1"], {"ZONEDIGEST_CLIENT_TIMEOUT": "1"}, root / "server.log")
+    env = {"ZONEDIGEST_CLIENT_TIMEOUT": "1", "ZONEDIGEST_TOKEN": "t0ken", "ZONEDIGEST_MAX_BODY_BYTES": str(1 << 20), "ZONEDIGEST_DB_PATH": str(root / "z.db")}
+    process = start_server(["--port", str(port), "--workers", "1"], env, root / "server.log")
     try:
         wait_ready(f"http://127.0.0.1:{port}/readyz", process)
         yield {"port": port, "log": root / "server.log", "process": process}
@@ -69,3 +72,24 @@ def test_a_client_that_sends_its_body_slowly_but_steadily_is_served(one_worker):
         sock.sendall(body[start : start + len(body) // 3 + 1])
     head, _, payload = answer_of(sock).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200") and json.loads(payload)["theme"] == "agriculture"
+
+
+def test_a_body_refused_early_is_read_so_the_connection_stays_usable(one_worker):
+    conn = http.client.HTTPConnection("127.0.0.1", one_worker["port"], timeout=30)
+    big = json.dumps({"text": "某市签约项目。" * 40_000, "label": "investment"}, ensure_ascii=False).encode()  # ~900 KB, no token
+    assert len(big) < 1 << 20
+    for _ in range(3):  # without reading the body the server would close, and the second request would find the connection gone
+        conn.request("POST", "/v1/feedback", body=big, headers={"Content-Type": "application/json"})
+        response = conn.getresponse()
+        assert response.status == 401 and json.loads(response.read())["error"]["code"] == "unauthorized"
+        assert response.getheader("Connection") != "close"
+    conn.request("POST", "/v1/analyze", body=json.dumps({"text": "某市招商引资签约项目12个。"}).encode(), headers={"Content-Type": "application/json"})
+    assert conn.getresponse().status == 200
+    conn.close()
+
+
+def test_a_body_over_the_limit_is_refused_with_connection_close(one_worker):
+    sock = stall(one_worker["port"], HEAD + f"Content-Length: {(1 << 20) + 1}\r\n\r\n".encode() + b'{"text": "')
+    head, _, payload = answer_of(sock).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413") and b"connection: close" in head.lower()
+    assert json.loads(payload)["error"]["code"] == "payload_too_large"
