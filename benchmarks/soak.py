@@ -19,20 +19,18 @@ import json
 import os
 import random
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 from _common import ROOT, SHARED, archive
 
-from tests.reliability.loadgen import Client, LiveServer, fuzz_requests, process_tree_rss, retrain_under_load
+from tests.reliability.loadgen import Client, LiveServer, fuzz_load, fuzz_requests, process_tree_rss, retrain_under_load
 
 TOKEN = "soak-token"
 MAX_BODY = 1 << 20
@@ -50,65 +48,20 @@ def story_texts(n: int) -> list[str]:
     return [r["text"] for r in archive("archive_xwlb.jsonl.gz", 4000) if 300 <= len(r["text"]) <= 3000][:n]
 
 
-def oversized(base: str, path: str, body: bytes, headers: dict) -> int:
-    """POST a body over the limit the way a careful client does: the server answers 413 from the
-    announced length and closes, maybe before the body is sent, so read its answer even when
-    sending fails (http.client gives up on the broken pipe and never reads it)."""
-    port = int(base.rsplit(":", 1)[1])
-    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        try:
-            sock.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\n{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        answer = b""
-        try:
-            while b"\r\n" not in answer and (chunk := sock.recv(4096)):
-                answer += chunk
-        except ConnectionResetError:
-            pass
-    return int(answer.split()[1]) if answer.startswith(b"HTTP/1.1 ") else 0
-
-
 def soak_fuzz(count: int, clients: int, root: Path) -> None:
     texts = story_texts(200)
     env = {"ZONEDIGEST_TOKEN": TOKEN, "ZONEDIGEST_MAX_BODY_BYTES": str(MAX_BODY), "ZONEDIGEST_LOG_LEVEL": "WARNING"}
     with LiveServer(root / "fuzz", workers=2, env=env) as server:
+        time.sleep(2.0)  # both workers up, not only the first that answered
         rss = {"start": sum(process_tree_rss(server.process.pid).values())}
-        requests = fuzz_requests(7, count, texts, TOKEN, MAX_BODY)
-        lock = threading.Lock()
-        answers: list[tuple[int, float, str]] = []
         samples: list[tuple[int, int]] = []
 
-        def run() -> None:
-            client = Client(server.base, timeout=60)
-            while True:
-                with lock:
-                    request = next(requests, None)
-                if request is None:
-                    break
-                method, path, body, headers = request
-                t = time.perf_counter()
-                try:
-                    if len(body or b"") > MAX_BODY:
-                        status = oversized(server.base, path, body, headers)
-                    else:
-                        status = client.request(method, path, body, headers)[0]
-                    error = ""
-                except Exception as exc:  # noqa: BLE001 - recorded as a failure
-                    status, error = 0, f"{type(exc).__name__} on {method} {path} ({len(body or b'')} bytes)"
-                with lock:
-                    answers.append((status, time.perf_counter() - t, error))
-                    if len(answers) % 1000 == 0:
-                        samples.append((len(answers), sum(process_tree_rss(server.process.pid).values())))
-            client.close()
+        def sample(done: int) -> None:
+            if done % 1000 == 0:
+                samples.append((done, sum(process_tree_rss(server.process.pid).values())))
 
         start = time.perf_counter()
-        threads = [threading.Thread(target=run) for _ in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        answers = fuzz_load(server.base, fuzz_requests(7, count, texts, TOKEN, MAX_BODY), clients=clients, max_body_bytes=MAX_BODY, on_answer=sample)
         wall = time.perf_counter() - start
         alive = server.process.poll() is None and Client(server.base).request("GET", "/readyz")[0] == 200
         rss["end"] = sum(process_tree_rss(server.process.pid).values())
@@ -116,14 +69,14 @@ def soak_fuzz(count: int, clients: int, root: Path) -> None:
         tracebacks = log.count("Traceback")
         if tracebacks:
             print(log[log.index("Traceback") - 300 :][:3000])
-    statuses = Counter(status for status, _, _ in answers)
-    failures = [a for a in answers if a[0] == 0 or a[0] >= 500]
-    latencies = [seconds * 1000 for _, seconds, _ in answers]
+    statuses = Counter(a.status for a in answers)
+    failures = [a for a in answers if a.status == 0 or a.status >= 500]
+    latencies = [a.seconds * 1000 for a in answers]
     warm = samples[0][1] if samples else rss["start"]
     print(f"fuzz: {len(answers)} requests from {clients} clients in {wall:.1f} s ({len(answers) / wall:.0f} req/s), 2 workers")
     print(f"  failures (5xx or no answer): {len(failures)}   server alive and ready after: {alive}   tracebacks in its log: {tracebacks}")
-    for status, _, error in failures[:5]:
-        print(f"    {status} {error}")
+    for a in failures[:5]:
+        print(f"    {a.status} {a.kind} {a.error}")
     print(f"  latency p50 {percentile(latencies, 0.5):.1f} ms   p99 {percentile(latencies, 0.99):.1f} ms")
     print("  statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items())))
     print(f"  server RSS (master + workers): start {mib(rss['start'])}, after 1,000 requests {mib(warm)}, end {mib(rss['end'])}")

@@ -335,6 +335,69 @@ def fuzz_requests(seed: int, count: int, texts: list[str], token: str = "", max_
         yield "POST", path, body, headers
 
 
+def send_oversized(base: str, path: str, body: bytes, headers: dict) -> int:
+    """POST a body over the limit the way a careful client does: the server answers 413 from the
+    announced length and closes, maybe before the body is sent, so read its answer even when
+    sending fails (http.client gives up on the broken pipe and never reads it)."""
+    port = int(base.rsplit(":", 1)[1])
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        try:
+            sock.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\n{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer = b""
+        try:
+            while b"\r\n" not in answer and (chunk := sock.recv(4096)):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    return int(answer.split()[1]) if answer.startswith(b"HTTP/1.1 ") else 0
+
+
+def fuzz_load(
+    base: str,
+    requests: Iterator[tuple[str, str, bytes | None, dict]],
+    *,
+    clients: int = 16,
+    max_body_bytes: int = 1 << 20,
+    on_answer: Callable[[int], None] | None = None,
+) -> list[Answer]:
+    """Send ``requests`` from ``clients`` keep-alive connections; every answer, in the order they came.
+    ``on_answer(n)`` is called (under a lock) after the n-th answer."""
+    lock = threading.Lock()
+    answers: list[Answer] = []
+
+    def run() -> None:
+        client = Client(base, timeout=60)
+        while True:
+            with lock:
+                request = next(requests, None)
+            if request is None:
+                break
+            method, path, body, headers = request
+            t = time.perf_counter()
+            try:
+                if len(body or b"") > max_body_bytes:
+                    status, error = send_oversized(base, path, body, headers), ""
+                else:
+                    status, error = client.request(method, path, body, headers)[0], ""
+            except Exception as exc:  # noqa: BLE001 - recorded as a failure
+                status, error = 0, f"{type(exc).__name__} ({len(body or b'')} bytes)"
+            with lock:
+                answers.append(Answer(f"{method} {path}", status, time.perf_counter() - t, None, error))
+                if on_answer is not None:
+                    on_answer(len(answers))
+        client.close()
+
+    threads = [threading.Thread(target=run) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
 def process_tree_rss(pid: int) -> dict[int, int]:
     """Resident memory in bytes of ``pid`` and its children (Linux /proc)."""
     found = {}

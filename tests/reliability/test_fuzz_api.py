@@ -1,6 +1,6 @@
-"""Fuzzed input never gets a 5xx: hypothesis-generated bodies in process, and schemathesis
-driving the real server from /openapi.json. CI runs a few hundred cases; benchmarks/soak.py
-runs 10,000 against a live server."""
+"""Fuzzed input never gets a 5xx: hypothesis-generated bodies in process, schemathesis driving
+the real server from /openapi.json, and 2,000 seeded hostile requests (tests/reliability/loadgen.py)
+from 8 keep-alive clients. benchmarks/soak.py sends 10,000 and watches memory."""
 
 import json
 
@@ -9,9 +9,12 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from service.bulletin import split_bulletin
 from service.rest import create_app
 from service.sentences import split_sentences
 from service.textprep import has_chinese
+from tests.conftest import SEED
+from tests.reliability.loadgen import Client, LiveServer, fuzz_load, fuzz_requests
 
 POSTS = ("/v1/analyze", "/v1/classify", "/v1/summarize", "/v1/analyze/batch", "/v1/split", "/v1/examples", "/v1/feedback")
 
@@ -132,3 +135,18 @@ def test_schemathesis_finds_no_server_error(live_server):
 
         run()
     assert calls >= 80
+
+
+def test_thousands_of_hostile_requests_over_keep_alive_connections(tmp_path):
+    """Wrong types, invalid UTF-8, deep nesting, bodies near and over the limit, wrong media types
+    and methods, writes with and without the token: every one answered, none with a 5xx."""
+    texts = [a.text for a in split_bulletin(SEED.read_text(encoding="utf-8"))]
+    limit = 256 * 1024
+    with LiveServer(tmp_path, env={"ZONEDIGEST_TOKEN": "fuzz-token", "ZONEDIGEST_MAX_BODY_BYTES": str(limit)}) as server:
+        answers = fuzz_load(server.base, fuzz_requests(3, 2000, texts, "fuzz-token", limit), clients=8, max_body_bytes=limit)
+        ready = Client(server.base).request("GET", "/readyz")[0]
+        log = server.log.read_text(errors="replace")
+    failures = [(a.kind, a.status, a.error) for a in answers if a.status == 0 or a.status >= 500]
+    assert failures == [] and len(answers) == 2000
+    assert {200, 201, 400, 401, 405, 413, 415} <= {a.status for a in answers}  # the generator reached every kind of answer
+    assert ready == 200 and "Traceback" not in log
