@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python benchmarks/batch.py
 	$(BIN)/python benchmarks/train.py
 	$(BIN)/python benchmarks/learning_curve.py
+	$(BIN)/python benchmarks/soak.py
 
 clean:
 	rm -rf $(VENV)
