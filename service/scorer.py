@@ -47,6 +47,8 @@ class CompiledScorer:
         self.weights = np.ascontiguousarray(np.vstack(rows).T)  # (features, outputs): rows gathered per document
         self.bias = np.concatenate(biases)
         self.n_classes = len(estimator.classes_)
+        if "other" in estimator.classes_:  # the prior correction, as a logit offset
+            self.bias[list(estimator.classes_).index("other")] += estimator.log_other_weight
 
     def _features(self, doc: Prepared) -> tuple[np.ndarray, np.ndarray]:
         parts_i, parts_v = [], []

@@ -18,14 +18,15 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from service.classifier import FORMAT_VERSION, MODEL_FILE, sha256_file
-from service.estimator import ThemeEstimator
+from service.estimator import ThemeEstimator, reweight_other
 from service.features import CharTfidf, PolicyTermFeatures, PrepareDocuments, ViewTfidf, compose
 from service.lexicon import default_lexicon
 from service.themes import LABELS, THEMES
 from training.data import Example, data_hash
 from training.metrics import classification_metrics
 
-DEFAULT_PARAMS = {"C": 10.0, "char_max_features": 80000, "class_weight": "balanced", "char_ngrams": [2, 2], "terms_weight": 0.1}
+# other_weight None: chosen on held-out folds at each training (choose_other_weight).
+DEFAULT_PARAMS = {"C": 10.0, "char_max_features": 80000, "class_weight": "balanced", "char_ngrams": [2, 2], "terms_weight": 0.1, "other_weight": None}
 
 
 def build_pipeline(
@@ -34,6 +35,7 @@ def build_pipeline(
     class_weight: str | None = "balanced",
     char_ngrams: tuple[int, int] = (2, 2),
     terms_weight: float = 0.1,
+    other_weight: float = 1.0,
 ) -> Pipeline:
     """The whole model: document preparation, four feature views, a logistic-regression classifier.
 
@@ -49,7 +51,8 @@ def build_pipeline(
         ],
         transformer_weights={"terms": terms_weight},
     )
-    return Pipeline([("prepare", PrepareDocuments()), ("features", features), ("clf", ThemeEstimator(C=C, class_weight=class_weight))])
+    classifier = ThemeEstimator(C=C, class_weight=class_weight, other_weight=other_weight)
+    return Pipeline([("prepare", PrepareDocuments()), ("features", features), ("clf", classifier)])
 
 
 def documents(examples: list[Example]) -> list[str]:
@@ -89,6 +92,17 @@ def out_of_fold_proba(examples: list[Example], params: dict, folds: int = 5, see
     for test_idx, fold_proba, fold_presence in results:
         proba[test_idx], presence[test_idx] = fold_proba, fold_presence
     return proba, presence
+
+
+def choose_other_weight(proba: np.ndarray, examples: list[Example]) -> float:
+    """The factor on P(other) (see ThemeEstimator) that maximises macro-F1 on held-out folds;
+    ties go to the weight nearest 1."""
+    truth = [ex.label for ex in examples]
+    best = (-1.0, 0.0, 1.0)
+    for weight in np.round(np.arange(0.30, 1.001, 0.05), 2):
+        predicted = [LABELS[i] for i in reweight_other(proba, list(LABELS), float(np.log(weight))).argmax(axis=1)]
+        best = max(best, (round(f1_score(truth, predicted, average="macro"), 6), -abs(1.0 - weight), float(weight)))
+    return best[2]
 
 
 def choose_thresholds(presence: np.ndarray, examples: list[Example], primary: np.ndarray | None = None) -> dict[str, float]:
@@ -145,7 +159,10 @@ def train_model(
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"{out_dir} exists and is not empty; choose a new version directory")
-    proba, presence = out_of_fold_proba(examples, params, folds=folds)
+    proba, presence = out_of_fold_proba(examples, {**params, "other_weight": 1.0}, folds=folds)
+    if params.get("other_weight") is None:
+        params["other_weight"] = choose_other_weight(proba, examples)
+    proba = reweight_other(proba, list(LABELS), float(np.log(params["other_weight"])))
     thresholds = choose_thresholds(presence, examples, proba)
     cv = classification_metrics(examples, proba, presence, thresholds)
     model = fit(build_pipeline(**params), examples)

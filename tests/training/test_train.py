@@ -1,14 +1,16 @@
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from service.bulletin import split_bulletin
 from service.classifier import load_model
 from service.cli import cli
+from service.estimator import reweight_other
 from service.themes import LABELS
-from training.data import DATA_DIR, load_examples
-from training.train import choose_thresholds, train_model
+from training.data import DATA_DIR, Example, load_examples
+from training.train import choose_other_weight, choose_thresholds, train_model
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +54,41 @@ def test_thresholds_follow_held_out_scores():
     thresholds = choose_thresholds(presence, examples)
     assert 0.05 < thresholds["investment"] <= 0.35
     assert thresholds["energy"] <= 0.9
+
+
+def test_other_weight_is_chosen_on_held_out_scores():
+    """Held-out scores where every theme story leans to other: a weight below 1 recovers them;
+    on scores already right, 1.0 (no correction) is kept."""
+    labels = ["talent"] * 10 + ["other"] * 10
+    examples = [Example(f"e{i}", "文本", label) for i, label in enumerate(labels)]
+    leaning = np.array([[0.40, 0.05, 0.05, 0.05, 0.45]] * 10 + [[0.10, 0.05, 0.05, 0.05, 0.75]] * 10)
+    weight = choose_other_weight(leaning, examples)
+    assert weight < 0.9
+    assert [LABELS[i] for i in reweight_other(leaning, list(LABELS), np.log(weight)).argmax(axis=1)] == labels
+    right = np.array([[0.80, 0.05, 0.05, 0.05, 0.05]] * 10 + [[0.05, 0.05, 0.05, 0.05, 0.80]] * 10)
+    assert choose_other_weight(right, examples) == 1.0
+
+
+def test_other_weight_scales_other_and_renormalises(small_examples):
+    from training.train import build_pipeline, fit
+
+    model = fit(build_pipeline(), small_examples)
+    features = model[:-1].transform([ex.text for ex in small_examples[:20]])
+    plain = model[-1].predict_proba(features)
+    model[-1].set_params(other_weight=0.5)
+    weighted = model[-1].predict_proba(features)
+    other = list(model[-1].classes_).index("other")
+    assert np.allclose(weighted.sum(axis=1), 1.0)
+    assert (weighted[:, other] < plain[:, other]).all()
+    odds = weighted[:, other] / (1 - weighted[:, other])
+    assert np.allclose(odds, 0.5 * plain[:, other] / (1 - plain[:, other]))  # the odds of other halve
+    del model[-1].other_weight  # a model saved before the parameter existed predicts as before
+    assert np.allclose(model[-1].predict_proba(features), plain)
+
+
+def test_shipped_model_records_its_other_weight(shipped_model):
+    assert 0.3 <= shipped_model.metadata["params"]["other_weight"] <= 1.0
+    assert shipped_model.pipeline[-1].other_weight == shipped_model.metadata["params"]["other_weight"]
 
 
 def test_retraining_on_shipped_data_reproduces_the_shipped_model(tmp_path, shipped_model, seed_text):
