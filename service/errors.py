@@ -30,6 +30,8 @@ _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_la
 class ClientStalled(ConnectionResetError):
     """A client sent (or read) nothing for CLIENT_TIMEOUT seconds; its connection is dropped."""
 
+    ENVIRON_KEY = "zonedigest.client_stalled"
+
 
 class APIError(Exception):
     """A client error with a stable code; raised by views, answered as JSON."""

@@ -72,6 +72,7 @@ def json_body() -> dict:
         raw = request.get_data(cache=True)
     except ClientDisconnected as exc:  # werkzeug's word for a body that ended early, or stalled (service.server.ClientSocket)
         if isinstance(exc.__context__, ClientStalled):
+            request.environ[ClientStalled.ENVIRON_KEY] = True  # the server must not wait for the rest of the body again
             raise APIError("request_timeout", f"the request body stalled for {current_app.config['CLIENT_TIMEOUT']:.0f} s") from None
         raise APIError("invalid_json", "the request body ended before its Content-Length") from None
     try:
