@@ -101,8 +101,8 @@ def split_sentences(text: str) -> list[Sentence]:
     if not prepared:
         return []
     index = align(text, prepared)
-    cuts = sorted({0, len(prepared)} | {i for sp in find_boilerplate(prepared) for i in (sp.start, sp.end)})
     boiler = {(sp.start, sp.end) for sp in find_boilerplate(prepared)}
+    cuts = sorted({0, len(prepared)} | {i for span in boiler for i in span})
     out: list[Sentence] = []
     for a, b in zip(cuts, cuts[1:]):
         if (a, b) in boiler:

@@ -10,6 +10,7 @@ never cut, and the summary keeps the article's order.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -31,6 +32,7 @@ SLOGAN = re.compile(
 )
 HEADING_MAX = 30
 MAX_CANDIDATES = 400  # sentences scored in a very long text (the rest rarely lead a summary)
+WORD_INFO_LIMIT = 500_000  # distinct words remembered for keywords before the memo starts over
 WEIGHTS = {
     "position": 3.0,  # lead sentence; decays with rank
     "decay": 0.6,
@@ -110,6 +112,8 @@ class Summarizer:
         self.idf = idf or {}
         self.tokenizer = tokenizer
         self.default_idf = default_idf if default_idf is not None else (max(self.idf.values()) if self.idf else 1.0)
+        self._word_info: dict[str, tuple] = {}
+        self._word_info_lexicon: Lexicon | None = None
 
     def _tokens(self, text: str) -> list[str]:
         return self.tokenizer.tokenize(text) if self.tokenizer else tokenize(text)
@@ -167,10 +171,11 @@ class Summarizer:
             matched = [t for t in words if t in term_value]
             terms = list(dict.fromkeys(matched))
             lex = sum(map(term_value.__getitem__, matched))
-            vec = Counter(words)
-            dot = sum(toward[t] * c for t, c in vec.items())
-            norm = math.sqrt(sum((word_idf[t] * c) ** 2 for t, c in vec.items())) or 1.0
-            salience = dot / (norm * centroid_norm)
+            dot = norm2 = 0.0
+            for t, c in Counter(words).items():
+                dot += toward[t] * c
+                norm2 += (word_idf[t] * c) ** 2
+            salience = dot / ((math.sqrt(norm2) or 1.0) * centroid_norm)
             n = len(sentence.text)
             score = (
                 w["position"] / (1 + w["decay"] * rank)
@@ -202,16 +207,27 @@ class Summarizer:
         fits = [s for s in pool if max_chars is None or len(s.text) <= max_chars]
         if not any(s.score >= best.score for s in fits):
             return [best], True
-        grams = {id(s): _bigrams(s.text) for s in fits}
+        grams: dict[int, set[str]] = {}  # character bigrams, made when a sentence is first compared
+
+        def bigrams_of(sentence: ScoredSentence) -> set[str]:
+            if id(sentence) not in grams:
+                grams[id(sentence)] = _bigrams(sentence.text)
+            return grams[id(sentence)]
+
+        redundancy = {id(s): 0.0 for s in fits}  # highest similarity to a chosen sentence so far
         chosen: list[ScoredSentence] = []
         used = 0
         while fits and (max_sentences is None or len(chosen) < max_sentences):
+            # Over budget now means over budget for good, and after the first pick a sentence
+            # without gain (a slogan, a fragment) never fills space: drop both for good.
+            fits = [s for s in fits if (max_chars is None or used + len(s.text) <= max_chars) and not (chosen and s.score <= 0)]
+            if chosen:
+                last = bigrams_of(chosen[-1])
+                for s in fits:
+                    redundancy[id(s)] = max(redundancy[id(s)], _similarity(bigrams_of(s), last))
             pick, pick_value = None, -math.inf
             for s in fits:
-                if (max_chars is not None and used + len(s.text) > max_chars) or (chosen and s.score <= 0):
-                    continue  # over budget, or no gain: a slogan or fragment never fills space
-                redundancy = max((_similarity(grams[id(s)], grams[id(c)]) for c in chosen), default=0.0)
-                value = s.score - lam * redundancy * abs(s.score)
+                value = s.score - lam * redundancy[id(s)] * abs(s.score)
                 if value > pick_value:
                     pick, pick_value = s, value
             if pick is None:
@@ -223,16 +239,20 @@ class Summarizer:
 
     def _keywords(self, doc_tf: Counter, lexicon: Lexicon, n: int) -> list[dict]:
         """Policy terms by frequency in the article, then other words by TF-IDF."""
-        idf, default = self.idf, self.default_idf
+        if self._word_info_lexicon is not lexicon or len(self._word_info) > WORD_INFO_LIMIT:
+            self._word_info, self._word_info_lexicon = {}, lexicon
+        info, idf, default = self._word_info, self.idf, self.default_idf
         ranked = []
         for word, count in doc_tf.items():
-            if len(word) < 2 or word == "<num>" or word.isascii() and not word.isalpha():
+            known = info.get(word)
+            if known is None:  # once per distinct word: (idf, is a policy term), or () when never a keyword
+                eligible = not (len(word) < 2 or word == "<num>" or word.isascii() and not word.isalpha())
+                known = info[word] = (idf.get(word, default), word in lexicon.terms) if eligible else ()
+            if not known:
                 continue
-            weight = (1 + math.log(count)) * idf.get(word, default)
-            policy = word in lexicon.terms
-            ranked.append((not policy, -count if policy else 0, -weight, word))
-        ranked.sort()
-        return [{"term": w, "weight": round(-weight, 3), "themes": list(lexicon.themes_of(w))} for _, _, weight, w in ranked[:n]]
+            weight = (1 + math.log(count)) * known[0] if count > 1 else known[0]
+            ranked.append((not known[1], -count if known[1] else 0, -weight, word))
+        return [{"term": w, "weight": round(-weight, 3), "themes": list(lexicon.themes_of(w))} for _, _, weight, w in heapq.nsmallest(n, ranked)]
 
 
 _default: Summarizer | None = None
