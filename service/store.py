@@ -36,6 +36,32 @@ CREATE TABLE IF NOT EXISTS jobs (
 """
 
 
+BUSY_SECONDS = 30.0  # how long a statement waits for another process's lock
+
+
+def _set_up(conn: sqlite3.Connection) -> None:
+    """WAL mode and the schema, when the file lacks them (both are stored in it).
+
+    Switching the journal mode can answer "database is locked" at once, without the busy
+    wait other statements get, while another process opens the file (WAL recovery). So it
+    is done only when needed and retried until BUSY_SECONDS have passed: setting it on every
+    connection failed one feedback request in thousands under load.
+    """
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            tables = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('examples', 'jobs')").fetchone()[0]
+            if tables < 2:
+                conn.executescript(SCHEMA)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def text_key(text: str) -> str:
     """Identity of a text, whitespace ignored (the same text twice is one example)."""
     return "".join(text.split())
@@ -50,10 +76,12 @@ class ExamplesStore:
     def connect(self) -> sqlite3.Connection:
         """A connection with the schema in place (WAL, so readers never block the writer)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA busy_timeout=30000")
-        conn.executescript(SCHEMA)
+        conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+        try:
+            _set_up(conn)
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     def add(self, examples: Iterable[Example], *, source: str, added_by: str = "anonymous", replace: bool = False) -> list[str]:
