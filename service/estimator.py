@@ -45,6 +45,8 @@ class ThemeEstimator(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y, themes=None):
         """Fit on features ``X``, labels ``y`` and, when given, ``themes`` (lists of theme ids)."""
+        if not 0 < self.other_weight <= 10:
+            raise ValueError(f"other_weight must be in (0, 10], got {self.other_weight!r}")
         self.primary_ = LogisticRegression(C=self.C, max_iter=3000, class_weight=self.class_weight).fit(X, y)
         self.classes_ = self.primary_.classes_
         self.presence_ = []

@@ -90,17 +90,24 @@ _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def without_lone_surrogates(value):
+def without_lone_surrogates(value: object) -> object:
     """``value`` with every lone surrogate (a ``\\udXXX`` escape JSON allows but UTF-8 cannot
     carry) dropped from its strings and keys, as text preparation drops them from article text;
-    pairs were already joined by the JSON parser."""
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("", value)
-    if isinstance(value, list):
-        return [without_lone_surrogates(v) for v in value]
-    if isinstance(value, dict):
-        return {without_lone_surrogates(k): without_lone_surrogates(v) for k, v in value.items()}
-    return value
+    pairs were already joined by the JSON parser. Iterative: bodies nest as deep as JSON allows."""
+    root = [value]
+    pending: list[tuple[list | dict, int | str]] = [(root, 0)]
+    while pending:
+        container, key = pending.pop()
+        item = container[key]
+        if isinstance(item, str):
+            container[key] = _LONE_SURROGATE.sub("", item)
+        elif isinstance(item, list):
+            pending.extend((item, i) for i in range(len(item)))
+        elif isinstance(item, dict):
+            cleaned = {_LONE_SURROGATE.sub("", k): v for k, v in item.items()}
+            container[key] = cleaned
+            pending.extend((cleaned, k) for k in cleaned)
+    return root[0]
 
 
 def optional_str(payload: dict, field: str, prefix: str = "") -> str | None:
@@ -347,7 +354,7 @@ def start_training():
     from service.versions import models_dir
 
     require_token()
-    payload = json_body() if request.get_data() else {}
+    payload = json_body() if request.content_length else {}  # an empty body: defaults
     force = bool(payload.get("force", False))
     db = store()
     models = models_dir(current_app.config["MODEL_DIR"])

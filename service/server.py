@@ -20,17 +20,21 @@ log = logging.getLogger("zonedigest.server")
 
 
 class ClientSocket(socket.socket):
-    """A client connection whose blocking reads and writes give up after ``client_timeout`` seconds.
+    """A client connection on which no read or write waits more than ``client_timeout`` seconds.
 
     gunicorn's threads read headers and bodies with blocking sockets and no time limit, so a
     client that sends half a request and stalls holds a thread for ever: four such clients
-    starve a 4-thread worker. Here every blocking call is bounded; a stalled client is dropped
-    like one that hung up (a warning, no traceback), or answered 408 when its body stalls.
-    A stalled connection is closed at once: gunicorn would otherwise linger up to 2 s on its
-    main loop waiting for the client to close first, one connection after another.
+    starve a 4-thread worker. Here every wait is bounded; a stalled client is dropped like one
+    that hung up (a warning, no traceback), or answered 408 when its body stalls. The limit
+    is on silence: a slow but steady upload or download goes through.
+
+    Closing: gunicorn half-closes and then waits up to 2 s, on the worker's main loop, for the
+    client to hang up first, one connection after another, so clients that never hang up hold
+    new connections off. That wait is cut to ``LINGER_SECONDS`` per read, and skipped for a
+    client that stalled.
     """
 
-    __slots__ = ()
+    __slots__ = ()  # instances are gunicorn's sockets with their class swapped: no new fields
     client_timeout = 10.0
 
     def setblocking(self, flag: bool) -> None:  # noqa: FBT001 - socket API
@@ -39,21 +43,28 @@ class ClientSocket(socket.socket):
         else:
             super().setblocking(False)
 
-    def recv(self, *args):  # noqa: D102
-        return self._bounded(super().recv, "sent nothing", *args)
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:  # noqa: D102
+        return self._bounded(super().recv, "sent nothing", bufsize, flags)
 
-    def recv_into(self, *args):  # noqa: D102
-        return self._bounded(super().recv_into, "sent nothing", *args)
+    def recv_into(self, buffer, nbytes: int = 0, flags: int = 0) -> int:  # noqa: D102
+        return self._bounded(super().recv_into, "sent nothing", buffer, nbytes, flags)
 
-    def sendall(self, *args):  # noqa: D102
-        return self._bounded(super().sendall, "read nothing", *args)
+    def sendall(self, data, flags: int = 0) -> None:
+        """Send everything, each ``send`` bounded (a socket timeout would bound the whole call)."""
+        view = memoryview(data).cast("B")
+        while view:
+            view = view[self._bounded(super().send, "read nothing", view, flags) :]
 
     def shutdown(self, how: int) -> None:  # noqa: D102
-        if self in _STALLED:  # no graceful half-close and linger for a client that stalled
+        if self in _STALLED:  # no half-close and linger for a client that stalled
             raise OSError(errno.ENOTCONN, "stalled client: closed without lingering")
         super().shutdown(how)
+        _CLOSING.add(self)
 
     def _bounded(self, call, what: str, *args):
+        if self in _CLOSING:  # gunicorn's linger after the half-close: wait briefly
+            super().settimeout(min(self.gettimeout() or LINGER_SECONDS, LINGER_SECONDS))
+            return call(*args)
         try:
             return call(*args)
         except TimeoutError:
@@ -61,15 +72,17 @@ class ClientSocket(socket.socket):
                 raise  # a deadline gunicorn set itself, not ours
             _STALLED.add(self)
             try:
-                host, port = self.getpeername()[:2]
-                peer = f"{host}:{port}"
+                address = self.getpeername()
+                peer = f"{address[0]}:{address[1]}" if isinstance(address, tuple) else str(address or "a client")
             except OSError:
                 peer = "a client"
             log.warning("%s %s for %.0f s; connection dropped", peer, what, self.client_timeout)
             raise ClientStalled(errno.ECONNRESET, f"client {what} for {self.client_timeout:.0f} s") from None
 
 
+LINGER_SECONDS = 0.2
 _STALLED: weakref.WeakSet[ClientSocket] = weakref.WeakSet()
+_CLOSING: weakref.WeakSet[ClientSocket] = weakref.WeakSet()
 
 
 class BoundedThreadWorker(ThreadWorker):
@@ -83,7 +96,7 @@ class BoundedThreadWorker(ThreadWorker):
     body_limit = 10 * 1024 * 1024
 
     def init_process(self) -> None:  # noqa: D102 - gunicorn contract
-        self.current = threading.local()
+        self.current = threading.local()  # .req: the request this thread is answering
         super().init_process()
 
     def load_wsgi(self) -> None:  # noqa: D102 - gunicorn contract
@@ -104,16 +117,20 @@ class BoundedThreadWorker(ThreadWorker):
             def start(status, headers, exc_info=None):
                 body = environ.get("wsgi.input")
                 unread = getattr(getattr(body, "reader", None), "length", 0)  # of a Content-Length body
+                close = False
                 try:
                     if environ.get(ClientStalled.ENVIRON_KEY):
-                        self.current.req.must_close = True
+                        close = True
                     elif 0 < unread <= self.body_limit:
                         while body.read(65536):
                             pass
                     elif unread:
-                        self.current.req.must_close = True
+                        close = True
                 except OSError:  # the client went away or stalled: close after answering
-                    self.current.req.must_close = True
+                    close = True
+                request = getattr(self.current, "req", None)  # set by handle_request (HTTP/1.1, what serve() runs)
+                if close and request is not None:
+                    request.must_close = True
                 return start_response(status, headers, exc_info)
 
             return app(environ, start)

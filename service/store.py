@@ -57,7 +57,7 @@ def _set_up(conn: sqlite3.Connection) -> None:
                 conn.executescript(SCHEMA)
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+            if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
 
@@ -87,8 +87,10 @@ class ExamplesStore:
     def add(self, examples: Iterable[Example], *, source: str, added_by: str = "anonymous", replace: bool = False) -> list[str]:
         """Store examples in one transaction (all or none); returns their ids.
 
-        An example whose text or id is already stored replaces that row when ``replace`` (a
-        correction), and is an error otherwise (ValueError, nothing stored).
+        An example whose text is already stored replaces that row when ``replace`` (a
+        correction), and is an error otherwise; so is one whose id is taken by a different
+        text, unless ``replace`` and that row came from the same ``source`` (a corrected
+        correction). Errors are ValueError, and nothing is stored.
         """
         examples = list(examples)
         now = time.time()
@@ -99,10 +101,11 @@ class ExamplesStore:
             for ex in examples:
                 key = text_key(ex.text)
                 same_text = conn.execute("SELECT id FROM examples WHERE text_key = ?", (key,)).fetchone()
-                same_id = conn.execute("SELECT id FROM examples WHERE id = ?", (ex.id,)).fetchone()
+                same_id = conn.execute("SELECT source, text_key FROM examples WHERE id = ?", (ex.id,)).fetchone()
                 if same_text and not replace:
                     raise ValueError(f"example {ex.id!r}: the same text is already stored as {same_text[0]!r}")
-                if same_id and not replace:
+                if same_id and same_id[1] != key and not (replace and same_id[0] == source):
+                    # a correction may rewrite its own earlier row, never an example added another way
                     raise ValueError(f"example {ex.id!r}: that id is already used by another stored example")
                 conn.execute("DELETE FROM examples WHERE text_key = ? OR id = ?", (key, ex.id))
                 conn.execute(

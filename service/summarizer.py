@@ -32,7 +32,7 @@ SLOGAN = re.compile(
 )
 HEADING_MAX = 30
 MAX_CANDIDATES = 400  # sentences scored in a very long text (the rest rarely lead a summary)
-WORD_INFO_LIMIT = 500_000  # distinct words remembered for keywords before the memo starts over
+WORD_INFO_LIMIT = 100_000  # distinct words remembered for keywords (about 20 MB) before the memo starts over
 WEIGHTS = {
     "position": 3.0,  # lead sentence; decays with rank
     "decay": 0.6,

@@ -44,8 +44,11 @@ def test_an_id_already_used_is_refused_unless_a_correction(tmp_path):
     with pytest.raises(ValueError, match="id is already used"):  # twice in one batch
         store.add([Example("c", "第四条新闻。", "other"), Example("c", "第五条新闻。", "other")], source="t")
     assert [e.id for e in store.examples()] == ["a"]
-    store.add([Example("a", "某市签约项目12个，总投资86亿元。", "investment")], source="feedback", replace=True)  # text corrected
-    assert [(e.id, e.text) for e in store.examples()] == [("a", "某市签约项目12个，总投资86亿元。")]
+    with pytest.raises(ValueError, match="id is already used"):  # feedback never rewrites an example added another way
+        store.add([Example("a", "某市签约项目12个，总投资86亿元。", "investment")], source="feedback", replace=True)
+    store.add([Example("fb-1", "某县新建储能电站。", "other")], source="feedback", replace=True)
+    store.add([Example("fb-1", "某县新建储能电站，装机10万千瓦。", "energy")], source="feedback", replace=True)  # its own text corrected
+    assert [(e.id, e.label) for e in store.examples()] == [("a", "investment"), ("fb-1", "energy")]
 
 
 def test_jobs_are_recorded(tmp_path):

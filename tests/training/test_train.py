@@ -86,6 +86,14 @@ def test_other_weight_scales_other_and_renormalises(small_examples):
     assert np.allclose(model[-1].predict_proba(features), plain)
 
 
+@pytest.mark.parametrize("weight", [0.0, -1.0, float("nan")])
+def test_an_unusable_other_weight_is_refused(small_examples, weight):
+    from training.train import build_pipeline, fit
+
+    with pytest.raises(ValueError, match="other_weight"):
+        fit(build_pipeline(other_weight=weight), small_examples)
+
+
 def test_shipped_model_records_its_other_weight(shipped_model):
     assert 0.3 <= shipped_model.metadata["params"]["other_weight"] <= 1.0
     assert shipped_model.pipeline[-1].other_weight == shipped_model.metadata["params"]["other_weight"]
