@@ -319,7 +319,8 @@ def fuzz_requests(seed: int, count: int, texts: list[str], token: str = "", max_
             body = b'{"text": "' + os.urandom(rng.randint(1, 200)) + b'"}' if rng.random() < 0.5 else os.urandom(rng.randint(0, 500))
         elif roll < 0.72:  # deep nesting
             depth = rng.choice([100, 1000, 100_000])
-            body = (b"[" * depth + b"]" * depth) if rng.random() < 0.5 else (b'{"text":' * depth + b'"x"' + b"}" * depth)
+            leaf = b'"\\ud800"' if depth == 1000 else b'"x"'  # a lone surrogate 1,000 levels down
+            body = (b"[" * depth + leaf + b"]" * depth) if rng.random() < 0.5 else (b'{"text":' * depth + leaf + b"}" * depth)
         elif roll < 0.77:  # huge strings: near and over the body limit
             size = rng.choice([max_body_bytes // 2, max_body_bytes + 1000])
             body = json.dumps({"text": "招商引资" * (size // 12)}, ensure_ascii=False).encode()

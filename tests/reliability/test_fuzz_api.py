@@ -103,6 +103,13 @@ def test_lone_surrogates_in_any_field_are_dropped_not_a_server_error(client):
     assert pair.status_code == 200 and pair.get_json()["summary"] == "招商引资签约😀项目"  # a surrogate pair is one character, kept
 
 
+@pytest.mark.parametrize("depth", [10, 500, 900])
+def test_deep_nesting_with_a_lone_surrogate_is_refused_cleanly(client, depth):
+    body = '{"text": ' + "[" * depth + '"\\ud800"' + "]" * depth + "}"  # the cleaning walk once recursed past the stack
+    response = client.post("/v1/analyze", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "wrong_type"
+
+
 def test_traditional_chinese_is_classified_like_simplified(client):
     simplified = "国务院办公厅印发关于进一步优化营商环境吸引外商投资的意见，推动重大外资项目落地。"
     traditional = "國務院辦公廳印發關於進一步優化營商環境吸引外商投資的意見，推動重大外資項目落地。"
