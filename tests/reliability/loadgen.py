@@ -28,6 +28,44 @@ LABELS = ("talent", "investment", "energy", "agriculture", "other")
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(args: list[str], env: dict, log_path: Path) -> subprocess.Popen:
+    """``zonedigest serve ARGS`` in a subprocess; its log goes to a file (a pipe nobody reads would
+    fill up and block the server)."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service", "serve", *args], cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log
+        )
+    process.log_path = str(log_path)
+    return process
+
+
+def wait_ready(url: str, process: subprocess.Popen, timeout: float = 60.0) -> float:
+    """Seconds until ``url`` answers 200; RuntimeError, with the log's end, if the process exits
+    or time runs out."""
+    import urllib.request
+
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if process.poll() is not None:
+            log = Path(getattr(process, "log_path", "") or "")
+            detail = log.read_text(errors="replace")[-2000:] if log.is_file() else ""
+            raise RuntimeError(f"server exited with {process.returncode}: {detail}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return time.perf_counter() - start
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server not ready at {url} after {timeout} s")
+
+
 class LiveServer:
     """``zonedigest serve`` on a free port of 127.0.0.1, serving a copy of the shipped model (as
     ``v1``) with its own examples store and log under ``root``; never the repository's models/."""
@@ -39,29 +77,14 @@ class LiveServer:
         self.models.mkdir(parents=True)
         shutil.copytree(resolve_model_dir(ROOT / "models"), self.models / "v1")
         (self.models / "CURRENT").write_text("v1\n")
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "ZONEDIGEST_MODEL_DIR": str(self.models), "ZONEDIGEST_DB_PATH": str(self.db), **(env or {})}
-        with open(self.log, "wb") as log:  # a file, not a pipe: a pipe nobody reads blocks the server
-            command = [sys.executable, "-m", "service", "serve", "--port", str(self.port), "--workers", str(workers)]
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        env = {"ZONEDIGEST_MODEL_DIR": str(self.models), "ZONEDIGEST_DB_PATH": str(self.db), **(env or {})}
+        self.process = start_server(["--port", str(self.port), "--workers", str(workers)], env, self.log)
 
     def wait_ready(self, timeout: float = 60.0) -> float:
         """Seconds until /readyz answers 200; RuntimeError if the server exits or never answers."""
-        start = time.perf_counter()
-        client = Client(self.base, timeout=1.0)
-        while time.perf_counter() - start < timeout:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                if client.request("GET", "/readyz")[0] == 200:
-                    return time.perf_counter() - start
-            except OSError:
-                client.close()
-                time.sleep(0.05)
-        raise RuntimeError(f"server not ready at {self.base} after {timeout} s")
+        return wait_ready(self.base + "/readyz", self.process, timeout)
 
     def stop(self) -> None:
         self.process.terminate()
