@@ -78,7 +78,7 @@ def baseline_docs_per_second(n: int = 1000) -> float:
     from sklearn.svm import LinearSVC
     from snownlp import SnowNLP
 
-    from service.features import compose
+    from service.model.features import compose
     from training.data import load_examples
 
     jieba.setLogLevel(logging.WARNING)

@@ -19,9 +19,12 @@ from _common import ROOT, archive, median_seconds
 _worker_model = None
 
 
+LOAD_TIMER = "import time; t=time.perf_counter(); from service.model.classifier import load_model; load_model(); print(time.perf_counter()-t)"
+
+
 def _load_worker() -> None:
     global _worker_model
-    from service.classifier import load_model
+    from service.model.classifier import load_model
 
     _worker_model = load_model()
     _worker_model.predict(["预热\n预热"])
@@ -48,12 +51,12 @@ def main(n: int) -> None:
     from sklearn.pipeline import make_pipeline
     from sklearn.svm import LinearSVC
 
-    from service.classifier import load_model
-    from service.features import compose
+    from service.model.classifier import load_model
+    from service.model.features import compose
     from training.data import load_examples
 
-    cold = subprocess.run(
-        [sys.executable, "-c", "import time; t=time.perf_counter(); from service.classifier import load_model; load_model(); print(time.perf_counter()-t)"],
+    cold = subprocess.run(  # a fresh process: import and load from cold
+        [sys.executable, "-c", LOAD_TIMER],
         capture_output=True,
         text=True,
         cwd=ROOT,

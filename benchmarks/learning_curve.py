@@ -20,10 +20,10 @@ from _common import SHARED
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from service.batch_inputs import Record
-from service.classifier import load_model
-from service.suggest import suggest
-from service.themes import LABELS
+from service.batch.inputs import Record
+from service.examples.suggest import suggest
+from service.labels import LABELS
+from service.model.classifier import load_model
 from training.data import load_examples
 from training.train import build_pipeline, documents, fit
 

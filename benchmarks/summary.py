@@ -74,7 +74,7 @@ def fit(sentences: list[str], budget: int) -> str:
 
 def system_ours(analyzer, texts: list[str]):
     """Our summarizer; each text's themes come from one batch classification done beforehand."""
-    from service.features import compose
+    from service.model.features import compose
 
     predictions = analyzer.model.predict([compose(None, t) for t in texts], evidence=0)
     themes = {t: p.themes for t, p in zip(texts, predictions)}
@@ -87,7 +87,7 @@ def system_ours(analyzer, texts: list[str]):
 
 
 def system_lead(text: str, budget: int) -> list[str]:
-    from service.sentences import split_sentences
+    from service.text.sentences import split_sentences
 
     return [s.text for s in split_sentences(text)]
 
@@ -126,7 +126,7 @@ def main() -> None:
 
     jieba.setLogLevel(logging.WARNING)
     from service.analyzer import Analyzer
-    from service.classifier import load_model
+    from service.model.classifier import load_model
 
     analyzer = Analyzer(load_model())
     for name, n in (("archive_xwlb.jsonl.gz", args.xwlb), ("archive_rmrb.jsonl.gz", args.rmrb)):

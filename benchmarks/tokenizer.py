@@ -10,7 +10,7 @@ import sys
 
 from _common import archive, median_seconds
 
-from service.tokenizer import Tokenizer
+from service.text.tokenizer import Tokenizer
 
 
 def boundaries(words: list[str]) -> set[int]:

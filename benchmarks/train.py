@@ -24,7 +24,7 @@ from pathlib import Path
 
 from _common import ROOT, median_seconds
 
-from service.examples import Example
+from service.examples.record import Example
 from training.data import load_examples
 from training.train import build_pipeline, fit, train_model
 
@@ -46,8 +46,8 @@ def perturbed(examples: list[Example], size: int, seed: int = 0) -> list[Example
 def promotion_seconds() -> float:
     import urllib.request
 
-    from service.classifier import resolve_model_dir
-    from service.versions import promote
+    from service.model.artifact import resolve_model_dir
+    from service.model.versions import promote
 
     root = Path(tempfile.mkdtemp(prefix="zonedigest-promote-"))
     for version in ("v1", "v2"):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from service.classifier import ThemeClassifier
-from service.summarizer import Summarizer
-from service.textprep import has_chinese
+from service.model.classifier import ThemeClassifier
+from service.summary.summarizer import Summarizer
+from service.text.prepare import has_chinese
 
 NO_CHINESE = "no_chinese_text: the text holds no Chinese characters, so no theme applies; answered other"
 
@@ -27,7 +27,7 @@ class Analyzer:
 
     def analyze_many(self, items: list[tuple[str | None, str]], *, max_chars: int | None = None, max_sentences: int | None = None) -> list[dict]:
         """:meth:`analyze` for many (title, text) pairs; the model runs once over all of them."""
-        from service.features import compose
+        from service.model.features import compose
 
         predictions = self.model.predict([compose(title, text) for title, text in items])
         out = []

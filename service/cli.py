@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from service.classifier import ModelError, load_model
+from service.model.artifact import ModelError
+from service.model.classifier import load_model
 
 model_option = click.option(
     "--model",
@@ -27,7 +28,7 @@ def _load(model_dir: Path | None):
 
 
 def _read_text(source: str) -> str:
-    from service.encoding import DecodeError, decode
+    from service.text.encoding import DecodeError, decode
 
     try:
         data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
@@ -52,7 +53,7 @@ def cli() -> None:
 @model_option
 def classify(source: str, title: str | None, split: bool, as_json: bool, model_dir: Path | None) -> None:
     """Classify one article (or a bulletin with --split) from SOURCE (a file or - for stdin)."""
-    from service.bulletin import split_bulletin
+    from service.text.bulletin import split_bulletin
 
     text = _read_text(source)
     if not text.strip():
@@ -98,7 +99,7 @@ def summarize(source: str, title: str | None, max_chars: int | None, max_sentenc
 @click.argument("source", default="-", type=click.Path(allow_dash=True, dir_okay=False))
 def split(source: str) -> None:
     """Split a bulletin into articles; print one JSON object (title, text) per article."""
-    from service.bulletin import split_bulletin
+    from service.text.bulletin import split_bulletin
 
     for n, article in enumerate(split_bulletin(_read_text(source)), 1):
         click.echo(json.dumps({"id": f"{Path(source).name}#{n}", "title": article.title, "text": article.text}, ensure_ascii=False))
@@ -148,8 +149,8 @@ def score(
     """
     import os
 
-    from service.batch import BatchError, BatchOptions, run_batch, summarize_stats
-    from service.batch_inputs import Columns, InputError, check_inputs
+    from service.batch.inputs import Columns, InputError, check_inputs
+    from service.batch.runner import BatchError, BatchOptions, run_batch, summarize_stats
 
     if max_chars is not None and max_sentences is not None:
         raise click.UsageError("give --max-chars or --max-sentences, not both")
@@ -157,7 +158,7 @@ def score(
         raise click.UsageError("--scheduler needs --engine dask")
     try:
         check_inputs(list(inputs))
-        from service.classifier import ModelError, read_metadata, resolve_model_dir
+        from service.model.artifact import ModelError, read_metadata, resolve_model_dir
 
         try:  # a missing or tampered model stops the run before it starts (workers load it)
             read_metadata(resolve_model_dir(model_dir))
@@ -190,7 +191,7 @@ def score(
 @click.option("-o", "--output", "target", required=True, type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write.")
 def report(scored: Path, target: Path) -> None:
     """Write an HTML report of a JSONL output of `zonedigest score`."""
-    from service.report import write_report
+    from service.batch.report import write_report
 
     records, skipped = write_report(scored, target)
     click.echo(f"wrote {target}: {records} records, {skipped} skipped", err=True)
@@ -213,8 +214,8 @@ def train(data, out_dir, models_path, db, eval_path, tolerance, force, no_promot
     A new version is promoted only when its macro-F1 (cross-validated, and on --eval when
     given) is not worse than the live model's by more than --tolerance, unless --force.
     """
-    from service.store import ExamplesStore
-    from service.versions import models_dir
+    from service.examples.store import ExamplesStore
+    from service.model.versions import models_dir
     from training.data import DataError
     from training.retrain import format_report, retrain
 
@@ -257,7 +258,7 @@ def models() -> None:
 @click.option("--models", "models_path", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models directory.")
 def models_list(models_path) -> None:
     """Every version, with quality and the live one marked *."""
-    from service.versions import list_versions, models_dir
+    from service.model.versions import list_versions, models_dir
 
     for v in list_versions(models_dir(models_path)):
         f1 = f"{v['cv_macro_f1']:.4f}" if v["cv_macro_f1"] is not None else "-"
@@ -270,7 +271,7 @@ def models_list(models_path) -> None:
 @click.option("--models", "models_path", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models directory.")
 def models_promote(version, models_path) -> None:
     """Make VERSION live (running servers switch to it within seconds)."""
-    from service.versions import models_dir, promote
+    from service.model.versions import models_dir, promote
 
     try:
         promote(models_dir(models_path), version)
@@ -283,7 +284,7 @@ def models_promote(version, models_path) -> None:
 @click.option("--models", "models_path", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models directory.")
 def models_rollback(models_path) -> None:
     """Make the version that was live before the current one live again."""
-    from service.versions import models_dir, rollback
+    from service.model.versions import models_dir, rollback
 
     try:
         click.echo(f"{rollback(models_dir(models_path))} is live")
@@ -305,7 +306,7 @@ db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path)
 @db_option
 def examples_add(files, added_by, db) -> None:
     """Validate labeled JSONL/CSV FILES and store them: all rows, or none when any row is bad."""
-    from service.store import ExamplesStore
+    from service.examples.store import ExamplesStore
     from training.data import DataError, load_examples
 
     try:
@@ -321,7 +322,7 @@ def examples_add(files, added_by, db) -> None:
 @db_option
 def examples_list(label, db) -> None:
     """One line per stored example."""
-    from service.store import ExamplesStore
+    from service.examples.store import ExamplesStore
 
     for ex in ExamplesStore(db).examples(label=label):
         click.echo(f"{ex.id}\t{ex.label}\t{','.join(ex.themes)}\t{(ex.title or ex.text)[:40]}")
@@ -332,7 +333,7 @@ def examples_list(label, db) -> None:
 @db_option
 def examples_export(output, db) -> None:
     """Stored examples as JSONL (the training-data format, with source, author and time)."""
-    from service.store import ExamplesStore
+    from service.examples.store import ExamplesStore
 
     lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in ExamplesStore(db).rows())
     if output == "-":
@@ -346,7 +347,7 @@ def examples_export(output, db) -> None:
 @db_option
 def examples_remove(ids, db) -> None:
     """Delete stored examples by id."""
-    from service.store import ExamplesStore
+    from service.examples.store import ExamplesStore
 
     click.echo(f"removed {ExamplesStore(db).remove(ids)} examples")
 
@@ -358,8 +359,8 @@ def examples_remove(ids, db) -> None:
 @model_option
 def examples_suggest(inputs, count, output, model_dir) -> None:
     """Pick the articles of unlabeled INPUTS whose labels would teach the model most."""
-    from service.batch_inputs import InputError, check_inputs, read_records
-    from service.suggest import suggest
+    from service.batch.inputs import InputError, check_inputs, read_records
+    from service.examples.suggest import suggest
 
     try:
         check_inputs(list(inputs))
@@ -405,18 +406,18 @@ def evaluate(data: tuple[Path, ...], html_path: Path | None, as_json: bool, mode
 @model_option
 def serve(host: str, port: int, workers: int | None, get_path: str | None, model_dir: Path | None) -> None:
     """Serve the REST API and web page under gunicorn (model loaded before workers fork)."""
-    from service.classifier import ModelError
-    from service.settings import SettingsError
+    from service.api.settings import SettingsError
+    from service.model.artifact import ModelError
 
     config = {"MODEL_DIR": str(model_dir)} if model_dir else {}
     try:
         if get_path:
-            from service.rest import create_app
+            from service.api.app import create_app
 
             response = create_app(config).test_client().get(get_path)
             click.echo(response.get_data(as_text=True))
             sys.exit(0 if response.status_code == 200 else 1)
-        from service.server import serve as run_server
+        from service.api.server import serve as run_server
 
         run_server(host, port, workers, config)
     except (ModelError, SettingsError) as exc:

@@ -44,7 +44,7 @@ def seed_text() -> str:
 
 @pytest.fixture(scope="session")
 def shipped_model():
-    from service.classifier import load_model
+    from service.model.classifier import load_model
 
     return load_model()
 

@@ -4,10 +4,10 @@ import re
 
 from click.testing import CliRunner
 
+from service.api.errors import CODES
+from service.api.openapi import spec
+from service.api.settings import DEFAULTS
 from service.cli import cli
-from service.errors import CODES
-from service.openapi import spec
-from service.settings import DEFAULTS
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

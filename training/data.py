@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from service.examples import DataError, Example, validate_record
+from service.examples.record import DataError, Example, validate_record
 
 __all__ = ["DataError", "DataErrors", "Example", "data_files", "data_hash", "load_examples", "load_file", "validate_record"]
 

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from service.themes import LABELS
+from service.labels import LABELS
 from training.data import load_examples
 
 BUCKETS = ((0, 100, "≤100"), (101, 350, "101–350"), (351, 900, "351–900"), (901, 10**9, ">900"))

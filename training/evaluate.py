@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from service.classifier import ThemeClassifier
-from service.features import compose
-from service.themes import LABELS, NAMES_ZH, THEMES
+from service.labels import LABELS, NAMES_ZH, THEMES
+from service.model.classifier import ThemeClassifier
+from service.model.features import compose
 from training.data import Example
 from training.metrics import classification_metrics
 

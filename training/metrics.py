@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-from service.themes import LABELS, THEMES
+from service.labels import LABELS, THEMES
 
 
 def predicted_themes(proba: np.ndarray, presence: np.ndarray, thresholds: dict[str, float]) -> list[list[str]]:

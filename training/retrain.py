@@ -12,10 +12,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.classifier import load_model, resolve_model_dir
-from service.store import ExamplesStore, text_key
-from service.themes import LABELS, NAMES_ZH
-from service.versions import current_version, next_version, promote
+from service.examples.store import ExamplesStore, text_key
+from service.labels import LABELS, NAMES_ZH
+from service.model.artifact import resolve_model_dir
+from service.model.classifier import load_model
+from service.model.versions import current_version, next_version, promote
 from training.data import DATA_DIR, Example, load_examples
 from training.evaluate import evaluate
 from training.train import train_model

@@ -17,11 +17,11 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from service.classifier import FORMAT_VERSION, MODEL_FILE, sha256_file
-from service.estimator import ThemeEstimator, reweight_other
-from service.features import CharTfidf, PolicyTermFeatures, PrepareDocuments, ViewTfidf, compose
-from service.lexicon import default_lexicon
-from service.themes import LABELS, THEMES
+from service.labels import LABELS, THEMES
+from service.model.artifact import FORMAT_VERSION, MODEL_FILE, sha256_file
+from service.model.estimator import ThemeEstimator, reweight_other
+from service.model.features import CharTfidf, PolicyTermFeatures, PrepareDocuments, ViewTfidf, compose
+from service.text.lexicon import default_lexicon
 from training.data import Example, data_hash
 from training.metrics import classification_metrics
 

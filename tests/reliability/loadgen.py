@@ -71,7 +71,7 @@ class LiveServer:
     ``v1``) with its own examples store and log under ``root``; never the repository's models/."""
 
     def __init__(self, root: Path, workers: int = 2, env: dict | None = None) -> None:
-        from service.classifier import resolve_model_dir
+        from service.model.artifact import resolve_model_dir
 
         self.root, self.models, self.db, self.log = root, root / "models", root / "z.db", root / "server.log"
         self.models.mkdir(parents=True)

@@ -9,10 +9,10 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.bulletin import split_bulletin
-from service.rest import create_app
-from service.sentences import split_sentences
-from service.textprep import has_chinese
+from service.api.app import create_app
+from service.text.bulletin import split_bulletin
+from service.text.prepare import has_chinese
+from service.text.sentences import split_sentences
 from tests.conftest import SEED
 from tests.reliability.loadgen import Client, LiveServer, fuzz_load, fuzz_requests
 

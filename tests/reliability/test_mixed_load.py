@@ -6,7 +6,7 @@ CI runs it for LOAD_SECONDS (plus however long the training takes);
 
 import sqlite3
 
-from service.bulletin import split_bulletin
+from service.text.bulletin import split_bulletin
 from tests.conftest import SEED
 from tests.reliability.loadgen import LiveServer, retrain_under_load
 

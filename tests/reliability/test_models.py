@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from service.classifier import resolve_model_dir
+from service.model.artifact import resolve_model_dir
 from tests.conftest import ROOT, free_port, start_server, wait_ready
 from tests.service.test_server import call
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from service.store import ExamplesStore
+from service.examples.store import ExamplesStore
 from training.data import DataError, DataErrors, load_examples
 
 GOOD = {"id": "g", "text": "某县新建高标准农田5万亩。", "label": "agriculture"}

@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from service.themes import LABELS
+from service.labels import LABELS
 from training.data import DATA_DIR, DataError, data_hash, load_examples, load_file
 
 

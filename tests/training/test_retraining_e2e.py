@@ -14,7 +14,8 @@ import time
 
 import pytest
 
-from service.classifier import load_model, resolve_model_dir
+from service.model.artifact import resolve_model_dir
+from service.model.classifier import load_model
 from tests.conftest import ROOT, free_port, shared_file, start_server, wait_ready
 from tests.service.test_server import call
 from training.data import load_examples

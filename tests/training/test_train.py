@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from service.bulletin import split_bulletin
-from service.classifier import load_model
 from service.cli import cli
-from service.estimator import reweight_other
-from service.themes import LABELS
+from service.labels import LABELS
+from service.model.classifier import load_model
+from service.model.estimator import reweight_other
+from service.text.bulletin import split_bulletin
 from training.data import DATA_DIR, Example, load_examples
 from training.train import choose_other_weight, choose_thresholds, train_model
 

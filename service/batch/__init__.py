@@ -1,0 +1,1 @@
+"""Batch scoring: inputs of every shape, chunk scoring, the local and Dask engines, checkpointed output, the report."""

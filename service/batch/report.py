@@ -1,0 +1,127 @@
+"""An HTML report of a batch output: theme counts and shares, share over time, top
+keywords per theme, and the lowest-confidence records to review."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from service.labels import LABELS, NAMES_ZH
+
+COLORS = {"talent": "#2e7d32", "investment": "#c62828", "energy": "#ef6c00", "agriculture": "#558b2f", "other": "#607d8b"}
+
+
+def load_rows(path: Path | str) -> tuple[list[dict], int]:
+    """Scored rows of a JSONL output, and how many lines were errors or unreadable."""
+    rows, skipped = [], 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                skipped += 1
+                continue
+            if isinstance(row, dict) and row.get("theme") in LABELS:
+                rows.append(row)
+            else:
+                skipped += 1
+    return rows, skipped
+
+
+def _clip(text: str, size: int = 80) -> str:
+    return text if len(text) <= size else text[:size] + "…"
+
+
+def _period(date: object) -> str | None:
+    text = str(date or "").replace("-", "").replace("/", "")
+    return f"{text[:4]}-{text[4:6]}" if len(text) >= 6 and text[:6].isdigit() else None
+
+
+def share_over_time_svg(rows: list[dict], width: int = 860, height: int = 300) -> str:
+    """Stacked bars of theme shares per month, as inline SVG ('' when no record has a date)."""
+    by_month: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        month = _period(row.get("date"))
+        if month:
+            by_month[month][row["theme"]] += 1
+    if not by_month:
+        return ""
+    months = sorted(by_month)
+    pad_left, pad_bottom, pad_top = 40, 60, 10
+    plot_w, plot_h = width - pad_left - 10, height - pad_bottom - pad_top
+    bar_w = plot_w / len(months)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-size="11" font-family="sans-serif" role="img">']
+    for tick in (0, 25, 50, 75, 100):
+        y = pad_top + plot_h * (1 - tick / 100)
+        parts.append(f'<line x1="{pad_left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/><text x="4" y="{y + 4:.1f}">{tick}%</text>')
+    step = max(1, len(months) // 24)
+    for i, month in enumerate(months):
+        total = sum(by_month[month].values())
+        y = pad_top + plot_h
+        for label in LABELS:
+            h = plot_h * by_month[month][label] / total
+            if h > 0:
+                y -= h
+                title = f"{month} {NAMES_ZH[label]} {by_month[month][label]}/{total}"
+                parts.append(
+                    f'<rect x="{pad_left + i * bar_w:.1f}" y="{y:.1f}" width="{max(bar_w - 1, 1):.1f}" height="{h:.1f}" '
+                    f'fill="{COLORS[label]}"><title>{title}</title></rect>'
+                )
+        if i % step == 0:
+            x = pad_left + i * bar_w + bar_w / 2
+            parts.append(f'<text x="{x:.1f}" y="{height - pad_bottom + 14}" transform="rotate(60 {x:.1f} {height - pad_bottom + 14})">{month}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def build_report(rows: list[dict], skipped: int, source: str) -> str:
+    """The report page."""
+    esc = html.escape
+    counts = Counter(row["theme"] for row in rows)
+    total = len(rows) or 1
+    count_rows = "".join(
+        f'<tr><td><span class="dot" style="background:{COLORS[label]}"></span>{label} {NAMES_ZH[label]}</td>'
+        f"<td>{counts[label]}</td><td>{counts[label] / total:.1%}</td></tr>"
+        for label in LABELS
+    )
+    keyword_rows = []
+    for label in LABELS:
+        words: Counter = Counter()
+        for row in rows:
+            if row["theme"] == label:
+                words.update(k["term"] for k in row.get("keywords", [])[:5])
+        top = "、".join(f"{esc(w)}（{n}）" for w, n in words.most_common(12)) or "—"
+        keyword_rows.append(f"<tr><td>{NAMES_ZH[label]}</td><td>{top}</td></tr>")
+    lowest = sorted(rows, key=lambda r: r.get("confidence", 0))[:20]
+    review = "".join(
+        f"<tr><td>{esc(str(r['id']))}</td><td>{r['theme']} {NAMES_ZH[r['theme']]}</td><td>{r.get('confidence', 0):.2f}</td>"
+        f"<td>{esc(_clip(r.get('summary', '')))}</td></tr>"
+        for r in lowest
+    )
+    chart = share_over_time_svg(rows)
+    chart_block = f"<h2>Theme share over time</h2>{chart}" if chart else "<p>No record carries a <code>date</code>: no chart over time.</p>"
+    return f"""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>zonedigest report: {esc(source)}</title>
+<style>body{{font-family:sans-serif;max-width:960px;margin:2em auto;color:#1d2733}}table{{border-collapse:collapse;margin:8px 0}}
+td,th{{border:1px solid #ccd;padding:4px 10px;text-align:left}}.dot{{display:inline-block;width:10px;height:10px;margin-right:6px}}</style>
+</head><body>
+<h1>zonedigest report</h1>
+<p id="totals">{esc(source)}: {len(rows)} scored records{f", {skipped} errors or unreadable lines" if skipped else ""}.</p>
+<h2>Themes</h2>
+<table id="counts"><tr><th>theme</th><th>records</th><th>share</th></tr>{count_rows}</table>
+{chart_block}
+<h2>Top keywords per theme</h2>
+<table id="keywords"><tr><th>theme</th><th>keywords (records)</th></tr>{"".join(keyword_rows)}</table>
+<h2>Lowest confidence: review these first</h2>
+<table id="review"><tr><th>id</th><th>theme</th><th>confidence</th><th>summary</th></tr>{review}</table>
+</body></html>
+"""
+
+
+def write_report(source: Path | str, target: Path | str) -> tuple[int, int]:
+    """Write the report of ``source`` to ``target``; returns (records, skipped)."""
+    rows, skipped = load_rows(source)
+    Path(target).write_text(build_report(rows, skipped, Path(source).name), encoding="utf-8")
+    return len(rows), skipped

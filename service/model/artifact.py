@@ -1,0 +1,96 @@
+"""Model versions on disk: find one, verify its files, and load its Pipeline.
+
+A model directory holds ``model.joblib`` and ``metadata.json``; the metadata records
+the sha256 of every artifact file, and nothing is deserialised unless its hash
+matches. ``models/CURRENT`` names the live version of a models directory.
+
+Artifacts name their classes by module path. Versions written before the service was
+grouped into rooms name the old flat paths; :data:`LEGACY_MODULES` maps each to its
+home now, so those versions still load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+MODEL_FILE = "model.joblib"
+FORMAT_VERSION = 1
+
+
+LEGACY_MODULES = {  # module path in older artifacts -> where the class lives now
+    "service.features": "service.model.features",
+    "service.estimator": "service.model.estimator",
+}
+
+
+class ModelError(RuntimeError):
+    """A model directory that cannot be used; the message says what to do."""
+
+
+def resolve_model_dir(path: Path | str | None = None) -> Path:
+    """A model version directory: ``path`` itself, or the version named by its ``CURRENT``.
+
+    With no ``path``: ``$ZONEDIGEST_MODEL_DIR`` when set, else the shipped ``models/``.
+    """
+    if path is None:
+        path = os.environ.get("ZONEDIGEST_MODEL_DIR") or MODELS_DIR
+    path = Path(path)
+    if (path / "CURRENT").is_file():
+        version = (path / "CURRENT").read_text(encoding="utf-8").strip()
+        path = path / version
+    if not (path / "metadata.json").is_file():
+        raise ModelError(f"no model at {path}: expected metadata.json (train one with `zonedigest train`)")
+    return path
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_metadata(model_dir: Path) -> dict:
+    """The model's metadata, checked for format version and file hashes."""
+    try:
+        metadata = json.loads((model_dir / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"unreadable metadata in {model_dir}: {exc}") from None
+    if metadata.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"{model_dir}: model format {metadata.get('format_version')!r}, expected {FORMAT_VERSION}")
+    files = metadata.get("files") or {}
+    if MODEL_FILE not in files:
+        raise ModelError(f"{model_dir}: metadata records no {MODEL_FILE}")
+    for name, expected in files.items():
+        path = model_dir / name
+        if not path.is_file():
+            raise ModelError(f"{model_dir}: missing artifact file {name}")
+        if sha256_file(path) != expected:
+            raise ModelError(f"{path}: sha256 mismatch, the file is corrupted or was changed; refusing to load it")
+    return metadata
+
+
+def install_legacy_modules() -> None:
+    """Make the old module paths of :data:`LEGACY_MODULES` importable for unpickling."""
+    for old, new in LEGACY_MODULES.items():
+        if old not in sys.modules:
+            sys.modules[old] = importlib.import_module(new)
+
+
+def load_pipeline(model_dir: Path) -> object:
+    """The verified version's fitted Pipeline (call :func:`read_metadata` first)."""
+    import joblib
+
+    install_legacy_modules()
+    try:
+        return joblib.load(model_dir / MODEL_FILE)
+    except Exception as exc:  # a hash-verified file that still fails to load
+        raise ModelError(f"{model_dir / MODEL_FILE}: cannot load model ({type(exc).__name__}: {exc})") from None

@@ -1,0 +1,115 @@
+"""Classify articles with a loaded theme model: primary theme, scores, themes present, evidence."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from service.labels import LABELS, NAMES_ZH, THEMES
+from service.model.artifact import load_pipeline, read_metadata, resolve_model_dir
+from service.model.features import compose
+from service.model.scorer import CompiledScorer
+
+EVIDENCE_VIEWS = ("words__", "head__")
+COMPILED_MAX_DOCS = 16  # up to this many documents a call, the compiled scorer is faster
+
+
+@dataclass
+class Prediction:
+    """The theme of one article and why."""
+
+    theme: str
+    theme_zh: str
+    confidence: float
+    scores: dict[str, float]
+    themes: list[str]
+    evidence: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict."""
+        return asdict(self)
+
+    def as_other(self) -> Prediction:
+        """The same scores, answered ``other`` (for a text no theme can apply to)."""
+        return Prediction("other", NAMES_ZH["other"], self.scores["other"], self.scores, [], [])
+
+
+class ThemeClassifier:
+    """A loaded model: classify documents into the five labels."""
+
+    def __init__(self, pipeline, metadata: dict, model_dir: Path | None = None) -> None:
+        self.pipeline = pipeline
+        self.metadata = metadata
+        self.model_dir = model_dir
+        self.thresholds: dict[str, float] = metadata.get("theme_thresholds") or {t: 0.5 for t in THEMES}
+        clf = pipeline.steps[-1][1]
+        self._classes = list(clf.classes_)
+        self._order = [self._classes.index(label) for label in LABELS]
+        names = pipeline.named_steps["features"].get_feature_names_out()
+        self._evidence_mask = np.array([n.startswith(EVIDENCE_VIEWS) for n in names])
+        terms = [n.split("__", 1)[1] for n in names]
+        self._evidence_mask &= np.array([" " not in t and t != "<num>" for t in terms])
+        self._feature_terms = np.array(terms, dtype=object)
+        self._coef = clf.coef_
+        self._scorer = CompiledScorer(pipeline)
+
+    @property
+    def version(self) -> str:
+        """Version string of this model."""
+        return str(self.metadata.get("version", "unversioned"))
+
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of the model's words (for summaries and keywords)."""
+        words = dict(self.pipeline.named_steps["features"].transformer_list)["words"]
+        return {term: float(words.idf_[i]) for term, i in words.vocabulary_.items()}
+
+    def predict(self, docs: list[str], *, evidence: int = 5) -> list[Prediction]:
+        """Predictions for documents made with :func:`service.model.features.compose`.
+
+        A few documents go through the compiled scorer (no per-call validation cost); many
+        go through the Pipeline's vectorised transforms. Both give the same numbers.
+        """
+        if len(docs) <= COMPILED_MAX_DOCS:
+            scored = (self._scorer.score(doc) for doc in docs)
+            rows = [(proba[self._order], presence, idx, vals) for proba, presence, idx, vals in scored]
+        else:
+            features = self.pipeline[:-1].transform(docs).tocsr()
+            clf = self.pipeline.steps[-1][1]
+            proba, presence = clf.predict_proba(features)[:, self._order], clf.presence_proba(features)
+            spans = zip(features.indptr[:-1], features.indptr[1:])
+            rows = [(proba[i], presence[i], features.indices[a:b], features.data[a:b]) for i, (a, b) in enumerate(spans)]
+        return [self._prediction(*row, evidence) for row in rows]
+
+    def _prediction(self, proba: np.ndarray, presence: np.ndarray, idx: np.ndarray, vals: np.ndarray, n_evidence: int) -> Prediction:
+        theme = LABELS[int(proba.argmax())]
+        scores = {label: round(float(p), 4) for label, p in zip(LABELS, proba)}
+        found = {t: float(p) for t, p in zip(THEMES, presence) if t == theme or p >= self.thresholds.get(t, 0.5)}
+        themes = sorted(found, key=lambda t: (t != theme, -found[t]))
+        return Prediction(theme, NAMES_ZH[theme], scores[theme], scores, themes, self._evidence(idx, vals, theme, n_evidence))
+
+    def classify(self, text: str, title: str | None = None) -> Prediction:
+        """Prediction for one article."""
+        return self.predict([compose(title, text)])[0]
+
+    def _evidence(self, idx: np.ndarray, vals: np.ndarray, theme: str, n: int) -> list[dict]:
+        """The terms of a document that pushed most toward ``theme`` (none for ``other``)."""
+        if n <= 0 or theme == "other":
+            return []
+        keep = self._evidence_mask[idx]
+        idx, vals = idx[keep], vals[keep]
+        contribution = vals * self._coef[self._classes.index(theme)][idx]
+        weights: dict[str, float] = {}
+        for term, value in zip(self._feature_terms[idx], contribution):
+            if value > 0:
+                weights[term] = weights.get(term, 0.0) + float(value)
+        top = sorted(weights.items(), key=lambda kv: -kv[1])[:n]
+        return [{"term": term, "weight": round(w, 4)} for term, w in top]
+
+
+def load_model(model_dir: Path | str | None = None) -> ThemeClassifier:
+    """Load and verify a model version (or a models directory's ``CURRENT``)."""
+    model_dir = resolve_model_dir(model_dir)
+    metadata = read_metadata(model_dir)
+    return ThemeClassifier(load_pipeline(model_dir), metadata, model_dir)

@@ -1,0 +1,1 @@
+"""Extractive summaries keyed on policy terms, and keywords."""

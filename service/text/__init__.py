@@ -1,0 +1,1 @@
+"""Text: preparation, encodings, bulletin splitting, sentences, tokenizer and the policy-term lexicon."""

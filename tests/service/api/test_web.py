@@ -1,0 +1,167 @@
+"""The web page in a real headless browser (Debian chromium + chromium-driver, driven by selenium)."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from service.text.bulletin import split_bulletin
+from tests.conftest import ROOT
+
+ARTIFACTS = Path(os.environ.get("ZONEDIGEST_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromium-driver must be installed in CI (.ci/run installs them)")
+        pytest.skip("chromium / chromedriver not installed (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    profile = tempfile.mkdtemp(prefix="zd-chromium-")
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1200,1800",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_for(driver, css: str, timeout: float = 20):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def paste(driver, selector: str, text: str) -> None:
+    driver.execute_script("document.querySelector(arguments[0]).value = arguments[1];", selector, text)
+
+
+def test_first_seed_article_shows_talent_and_a_summary(browser, live_server, seed_text):
+    from selenium.webdriver.common.by import By
+
+    first = split_bulletin(seed_text)[0]
+    browser.get(live_server + "/")
+    assert "zonedigest" in browser.title
+    paste(browser, "#title", first.title)
+    paste(browser, "#text", first.text)
+    browser.find_element(By.ID, "submit").click()
+    theme = wait_for(browser, ".card .theme")
+    assert theme.text == "人才" and theme.get_attribute("data-theme") == "talent"
+    summary = browser.find_element(By.CSS_SELECTOR, ".card .summary")
+    assert len(summary.text) > 20 and summary.text in first.text.replace("\n", "") or "长治高新区" in summary.text
+    assert browser.find_elements(By.CSS_SELECTOR, ".card .summary mark"), "policy terms are highlighted"
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".card .bar")) == 5
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "web-first-article.png"))
+
+
+def test_whole_bulletin_is_split_into_its_articles(browser, live_server, seed_text):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(live_server + "/")
+    paste(browser, "#text", seed_text)
+    browser.find_element(By.ID, "submit").click()
+    WebDriverWait(browser, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".card")) == 8)
+    themes = [e.get_attribute("data-theme") for e in browser.find_elements(By.CSS_SELECTOR, ".card .theme")]
+    assert themes[0] == "talent" and themes[4] == "investment" and themes[6] == "other"
+    assert "8 篇" in browser.find_element(By.ID, "status").text
+    browser.save_screenshot(str(ARTIFACTS / "web-bulletin.png"))
+
+
+def test_empty_input_shows_a_message_not_a_request(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_server + "/")
+    browser.find_element(By.ID, "submit").click()
+    status = browser.find_element(By.ID, "status")
+    assert "请先粘贴" in status.text and "error" in status.get_attribute("class")
+
+
+def test_batch_report_renders_in_the_browser(browser, tmp_path):
+    import json
+
+    from selenium.webdriver.common.by import By
+
+    from service.batch.report import write_report
+    from service.batch.runner import BatchOptions, run_batch
+
+    texts = [
+        "某市举办招商推介会，现场签约项目12个，总投资86亿元。",
+        "全省新建高标准农田300万亩，粮食播种面积稳定。",
+        "光伏基地全容量并网发电，年发电量20亿千瓦时。",
+        "某市举办高校毕业生专场招聘会，提供岗位1.2万个。",
+        "外交部发言人就国际形势答记者问。",
+    ]
+    records = [{"id": f"r{n}", "date": f"2024{1 + n % 3:02d}15", "text": text} for n, text in enumerate(texts * 6)]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    scored = tmp_path / "scored.jsonl"
+    run_batch([str(source)], BatchOptions(output=str(scored)))
+    page = tmp_path / "report.html"
+    assert write_report(scored, page) == (30, 0)
+    browser.get(page.as_uri())
+    counts = {
+        row.find_elements(By.TAG_NAME, "td")[0].text.split()[0]: int(row.find_elements(By.TAG_NAME, "td")[1].text)
+        for row in browser.find_elements(By.CSS_SELECTOR, "#counts tr")[1:]
+    }
+    assert sum(counts.values()) == 30 and counts["investment"] >= 6 and counts["agriculture"] >= 6
+    assert browser.find_elements(By.CSS_SELECTOR, "svg rect"), "the share-over-time chart is drawn"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#review tr")) == 21
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "batch-report.png"))
+
+
+def test_one_click_review_stores_the_corrected_theme(browser, tmp_path_factory):
+    """The review view: correct an analysed article's theme with one click; the example lands in SQLite."""
+    import sqlite3
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from tests.conftest import free_port, start_server, wait_ready
+
+    root = tmp_path_factory.mktemp("review")
+    port = free_port()
+    process = start_server(["--port", str(port), "--workers", "1"], {"ZONEDIGEST_DB_PATH": str(root / "z.db")}, root / "server.log")
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(base + "/readyz", process)
+        browser.get(base + "/")
+        paste(browser, "#text", "外交部发言人在例行记者会上介绍了国务院总理即将出访的安排。")
+        browser.find_element(By.ID, "submit").click()
+        wait_for(browser, ".card .review")
+        Select(browser.find_element(By.CSS_SELECTOR, ".review .correct")).select_by_value("talent")
+        WebDriverWait(browser, 10).until(lambda d: "已保存" in d.find_element(By.CSS_SELECTOR, ".review .saved").text)
+        paste(browser, "#text", "某县新建高标准农田5万亩，粮食亩产提高10%。")
+        browser.find_element(By.ID, "submit").click()
+        WebDriverWait(browser, 10).until(lambda d: "高标准农田" in d.find_element(By.CSS_SELECTOR, ".card .summary").text)
+        browser.find_element(By.CSS_SELECTOR, ".review .confirm").click()
+        WebDriverWait(browser, 10).until(lambda d: "农业" in d.find_element(By.CSS_SELECTOR, ".review .saved").text)
+        with sqlite3.connect(root / "z.db") as conn:
+            rows = conn.execute("SELECT label, source FROM examples ORDER BY rowid").fetchall()
+        assert rows == [("talent", "feedback"), ("agriculture", "feedback")]
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
