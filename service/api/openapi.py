@@ -6,98 +6,21 @@ import html
 import json
 
 from flask import Blueprint
+from pydantic.json_schema import models_json_schema
 
 from service.api.errors import CODES
-from service.labels import LABELS, THEMES
+from service.api.schemas import REQUEST_MODELS, RESPONSE_MODELS
 
 docs = Blueprint("docs", __name__)
 
-_LABEL = {"type": "string", "enum": list(LABELS)}
-_THEME = {"type": "string", "enum": list(THEMES)}
-_SCHEMAS = {
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message"],
-                "properties": {
-                    "code": {"type": "string", "enum": sorted(CODES)},
-                    "message": {"type": "string"},
-                    "field": {"type": "string"},
-                    "request_id": {"type": "string"},
-                },
-            }
-        },
-    },
-    "Article": {
-        "type": "object",
-        "required": ["text"],
-        "properties": {
-            "text": {"type": "string", "minLength": 1, "description": "Article text (limit MAX_TEXT_CHARS, default 100,000)."},
-            "title": {"type": "string"},
-            "max_chars": {"type": "integer", "minimum": 1, "maximum": 100000, "description": "Summary budget (default 120)."},
-            "max_sentences": {"type": "integer", "minimum": 1, "maximum": 1000},
-        },
-    },
-    "Evidence": {"type": "object", "properties": {"term": {"type": "string"}, "weight": {"type": "number"}}},
-    "Sentence": {
-        "type": "object",
-        "properties": {
-            "text": {"type": "string"},
-            "start": {"type": "integer", "description": "Offset of the sentence in the text as given."},
-            "end": {"type": "integer"},
-            "score": {"type": "number"},
-            "terms": {"type": "array", "items": {"type": "string"}, "description": "Policy terms the sentence matched."},
-        },
-    },
-    "Keyword": {
-        "type": "object",
-        "properties": {"term": {"type": "string"}, "weight": {"type": "number"}, "themes": {"type": "array", "items": {"type": "string"}}},
-    },
-    "Classification": {
-        "type": "object",
-        "required": ["theme", "theme_zh", "confidence", "scores", "themes", "evidence"],
-        "properties": {
-            "theme": _LABEL,
-            "theme_zh": {"type": "string"},
-            "confidence": {"type": "number"},
-            "scores": {"type": "object", "properties": {label: {"type": "number"} for label in LABELS}},
-            "themes": {"type": "array", "items": _THEME, "description": "Every theme substantially present."},
-            "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}},
-            "warnings": {"type": "array", "items": {"type": "string"}, "description": "e.g. no_chinese_text"},
-        },
-    },
-    "Summary": {
-        "type": "object",
-        "required": ["summary", "over_budget", "sentences", "keywords"],
-        "properties": {
-            "summary": {"type": "string"},
-            "over_budget": {"type": "boolean", "description": "True when the best sentence alone is longer than the budget."},
-            "sentences": {"type": "array", "items": {"$ref": "#/components/schemas/Sentence"}},
-            "keywords": {"type": "array", "items": {"$ref": "#/components/schemas/Keyword"}},
-        },
-    },
-    "LabeledExample": {
-        "type": "object",
-        "required": ["text", "label"],
-        "properties": {
-            "id": {"type": "string"},
-            "title": {"type": "string"},
-            "text": {"type": "string", "minLength": 1},
-            "label": _LABEL,
-            "themes": {"type": "array", "items": _THEME},
-        },
-    },
-    "Served": {
-        "type": "object",
-        "properties": {"model_version": {"type": "string"}, "elapsed_ms": {"type": "number"}},
-    },
-}
-
-
-_ARTICLE_PART = {"type": "object", "properties": {"title": {"type": "string"}, "text": {"type": "string"}}}
+def _schemas() -> dict:
+    """JSON Schemas of every request and response model, under ``#/components/schemas``."""
+    _, defs = models_json_schema([(m, "validation") for m in REQUEST_MODELS + RESPONSE_MODELS], ref_template="#/components/schemas/{model}")
+    schemas = defs["$defs"]
+    detail = schemas.pop("ErrorDetail")
+    detail["properties"]["code"]["enum"] = sorted(CODES)
+    schemas["Error"]["properties"]["error"] = detail  # inline: the one shape every error has
+    return schemas
 
 
 def _ref(name: str) -> dict:
@@ -109,6 +32,7 @@ def _json(schema: dict, description: str) -> dict:
 
 
 _ERRORS = {str(s): _json(_ref("Error"), "Error") for s in sorted({400, 408, 413, 415, 500})}
+_OBJECT = {"type": "object"}
 
 
 def _post(summary: str, body: dict, response: dict) -> dict:
@@ -117,7 +41,7 @@ def _post(summary: str, body: dict, response: dict) -> dict:
 
 def _write(summary: str, body: dict, status: str) -> dict:
     """A write endpoint: needs the Bearer token when one is configured."""
-    responses = {status: _json({"type": "object"}, "OK"), "401": _json(_ref("Error"), "Missing or wrong token"), **_ERRORS}
+    responses = {status: _json(_OBJECT, "OK"), "401": _json(_ref("Error"), "Missing or wrong token"), **_ERRORS}
     return {"post": {"summary": summary, "security": [{"bearer": []}], "requestBody": {"required": True, **_json(body, "JSON body")}, "responses": responses}}
 
 
@@ -126,69 +50,36 @@ def _get(summary: str, response: dict, media: str = "application/json") -> dict:
 
 
 def spec() -> dict:
-    """The OpenAPI 3.1 document."""
-    analysis = {"allOf": [_ref("Classification"), _ref("Summary"), _ref("Served")]}
-    batch_item = {
-        "type": "object",
-        "required": ["text"],
-        "properties": {"id": {"type": ["string", "integer"]}, "title": {"type": "string"}, "text": {"type": "string"}},
-    }
-    batch_result = {"oneOf": [{"allOf": [{"type": "object", "properties": {"id": {}}}, _ref("Classification"), _ref("Summary")]}, _ref("Error")]}
+    """The OpenAPI 3.1 document, made from the models in :mod:`service.api.schemas`."""
     return {
         "openapi": "3.1.0",
         "info": {"title": "zonedigest", "version": "1", "description": "Themes and extractive summaries of Chinese regional-development news."},
         "paths": {
-            "/v1/analyze": _post("Theme and summary of one article", _ref("Article"), analysis),
-            "/v1/classify": _post("Theme of one article", _ref("Article"), {"allOf": [_ref("Classification"), _ref("Served")]}),
-            "/v1/summarize": _post("Summary of one article", _ref("Article"), {"allOf": [_ref("Summary"), _ref("Served")]}),
-            "/v1/analyze/batch": _post(
-                "Theme and summary of up to 1,000 articles",
-                {
-                    "type": "object",
-                    "required": ["items"],
-                    "properties": {"items": {"type": "array", "items": batch_item, "maxItems": 1000}, "max_chars": {"type": "integer"}},
-                },
-                {"type": "object", "properties": {"results": {"type": "array", "items": batch_result}, "model_version": {"type": "string"}}},
-            ),
-            "/v1/split": _post(
-                "Split a bulletin into its articles",
-                {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}},
-                {
-                    "type": "object",
-                    "properties": {
-                        "articles": {"type": "array", "items": {"type": "object", "properties": {"title": {"type": "string"}, "text": {"type": "string"}}}}
-                    },
-                },
-            ),
-            "/v1/themes": _get("The label set", {"type": "object", "properties": {"themes": {"type": "array", "items": {"type": "object"}}}}),
-            "/v1/model": _get("The served model's version and metrics", {"type": "object"}),
+            "/v1/analyze": _post("Theme and summary of one article", _ref("Article"), _ref("Analysis")),
+            "/v1/classify": _post("Theme of one article", _ref("Article"), _ref("Classified")),
+            "/v1/summarize": _post("Summary of one article", _ref("Article"), _ref("Summarized")),
+            "/v1/analyze/batch": _post("Theme and summary of up to MAX_BATCH_ITEMS articles", _ref("Batch"), _ref("BatchAnswer")),
+            "/v1/split": _post("Split a bulletin into its articles", _ref("Bulletin"), _ref("Articles")),
+            "/v1/themes": _get("The label set", _OBJECT),
+            "/v1/model": _get("The served model's version and metrics", _OBJECT),
             "/v1/examples": _write(
-                "Store labeled examples (one object, or {examples: [...]}); all or none",
-                {
-                    "oneOf": [
-                        _ref("LabeledExample"),
-                        {"type": "object", "required": ["examples"], "properties": {"examples": {"type": "array", "items": _ref("LabeledExample")}}},
-                    ]
-                },
-                "201",
+                "Store labeled examples (one object, or {examples: [...]}); all or none", {"oneOf": [_ref("LabeledExample"), _ref("Examples")]}, "201"
             ),
             "/v1/feedback": _write("Store the corrected or confirmed label of an analysed text", _ref("LabeledExample"), "201"),
-            "/v1/train": _write(
-                "Retrain in the background on the training data plus stored examples", {"type": "object", "properties": {"force": {"type": "boolean"}}}, "202"
-            ),
+            "/v1/train": _write("Retrain in the background on the training data plus stored examples", _ref("Train"), "202"),
             "/v1/train/{job_id}": {
                 "get": {
                     "summary": "A training job's status and report",
                     "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                    "responses": {"200": _json({"type": "object"}, "OK"), "404": _json(_ref("Error"), "Unknown job")},
+                    "responses": {"200": _json(_OBJECT, "OK"), "404": _json(_ref("Error"), "Unknown job")},
                 }
             },
-            "/v1/model/reload": _write("Load the model CURRENT names now (this worker)", {"type": "object"}, "200"),
-            "/healthz": _get("Liveness", {"type": "object"}),
-            "/readyz": _get("Readiness: a model is loaded", {"type": "object"}),
+            "/v1/model/reload": _write("Load the model CURRENT names now (this worker)", _OBJECT, "200"),
+            "/healthz": _get("Liveness", _OBJECT),
+            "/readyz": _get("Readiness: a model is loaded", _OBJECT),
             "/metrics": _get("Prometheus metrics", {"type": "string"}, "text/plain"),
         },
-        "components": {"schemas": _SCHEMAS, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {"schemas": _schemas(), "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
 
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.conftest import free_port, start_server, wait_ready
-from tests.service.test_server import call
+from tests.service.api.test_server import call
 
 HEAD = b"POST /v1/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
 

@@ -8,7 +8,7 @@ import time
 
 from service.model.artifact import resolve_model_dir
 from tests.conftest import ROOT, free_port, start_server, wait_ready
-from tests.service.test_server import call
+from tests.service.api.test_server import call
 
 
 def test_start_without_a_valid_model_exits_with_what_to_do(tmp_path):

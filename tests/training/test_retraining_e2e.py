@@ -17,7 +17,7 @@ import pytest
 from service.model.artifact import resolve_model_dir
 from service.model.classifier import load_model
 from tests.conftest import ROOT, free_port, shared_file, start_server, wait_ready
-from tests.service.test_server import call
+from tests.service.api.test_server import call
 from training.data import load_examples
 from training.evaluate import evaluate
 from training.retrain import DEFAULT_TOLERANCE

@@ -16,7 +16,8 @@ def test_every_route_and_error_code_is_documented(live_server):
 
     with urllib.request.urlopen(live_server + "/openapi.json") as response:
         document = json.loads(response.read())
-    from service.api.app import api, ops
+    from service.api.analysis import analysis as api
+    from service.api.ops import ops
 
     documented = set(document["paths"])
     for path in ("/v1/analyze", "/v1/classify", "/v1/summarize", "/v1/analyze/batch", "/v1/themes", "/v1/model", "/healthz", "/readyz", "/metrics"):

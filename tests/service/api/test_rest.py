@@ -76,7 +76,8 @@ def test_batch_mixes_results_and_per_item_errors(client):
         ("/v1/analyze/batch", {}, 400, "missing_field", "items"),
         ("/v1/analyze/batch", {"items": {}}, 400, "wrong_type", "items"),
         ("/v1/analyze/batch", {"items": [{"text": "a"}] * 6}, 400, "batch_too_large", "items"),
-        ("/v1/analyze", [1, 2], 400, "invalid_json", None),
+        ("/v1/analyze", [1, 2], 400, "wrong_type", None),  # valid JSON, not an object
+        ("/v1/analyze", 5, 400, "wrong_type", None),
     ],
 )
 def test_bad_input_gets_a_clear_error(client, path, body, status, code, field):

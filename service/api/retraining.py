@@ -1,0 +1,121 @@
+"""``/v1`` write endpoints of the retraining loop: examples, feedback, training jobs, reload.
+
+Writes need the Bearer token when ``TOKEN`` is set. Labeled examples are checked by the
+examples store's own rules (:func:`service.examples.record.validate_record`), the same
+rules that training files meet; their shape is declared in :mod:`service.api.schemas`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import subprocess
+import sys
+
+from flask import Blueprint, current_app, request
+
+from service.api.context import state
+from service.api.errors import APIError
+from service.api.schemas import Train
+from service.api.validation import json_body, parse
+
+retraining = Blueprint("retraining", __name__, url_prefix="/v1")
+
+
+def require_token() -> None:
+    """When a token is configured, the request must carry it as a Bearer token."""
+    token = current_app.config["TOKEN"]
+    if not token:
+        return
+    given = request.headers.get("Authorization", "")
+    if not (given.startswith("Bearer ") and hmac.compare_digest(given[7:].strip(), token)):
+        raise APIError("unauthorized", "this endpoint needs Authorization: Bearer <token>")
+
+
+def store():
+    """The examples store named by DB_PATH."""
+    from service.examples.store import ExamplesStore
+
+    return ExamplesStore(current_app.config["DB_PATH"] or None)
+
+
+def _examples_from(items: list, prefix: str) -> list:
+    from service.examples.record import DataError, validate_record
+
+    out = []
+    for i, item in enumerate(items):
+        try:
+            out.append(validate_record(item, "request", i + 1))
+        except DataError as exc:
+            code = "missing_field" if "missing field" in exc.message else ("empty_text" if "empty text" in exc.message else "invalid_value")
+            raise APIError(code, f"{prefix}[{i}]: {exc.message}; nothing was stored", f"{prefix}[{i}]") from None
+    return out
+
+
+@retraining.post("/examples")
+def add_examples():
+    """Store labeled examples (one object, or {"examples": [...]}); all or none."""
+    require_token()
+    payload = json_body()
+    items = payload.get("examples", [payload]) if "examples" in payload else [payload]
+    if not isinstance(items, list) or not items:
+        raise APIError("wrong_type", "examples must be a non-empty list", "examples")
+    examples = _examples_from(items, "examples")
+    try:
+        ids = store().add(examples, source="api", added_by=request.headers.get("X-User", "api"))
+    except ValueError as exc:
+        raise APIError("invalid_value", f"{exc}; nothing was stored", "examples") from None
+    return {"stored": len(ids), "ids": ids}, 201
+
+
+@retraining.post("/feedback")
+def feedback():
+    """Store the corrected (or confirmed) label of an analysed text."""
+    from service.api.schemas import Text
+
+    require_token()
+    payload = json_body()
+    text = parse(Text, payload).text
+    record = {**payload, "text": text, "id": payload.get("id") or "fb-" + hashlib.sha256(text.encode()).hexdigest()[:12]}
+    if "label" not in payload:
+        raise APIError("missing_field", "label is required", "label")
+    (example,) = _examples_from([record], "feedback")
+    store().add([example], source="feedback", added_by=request.headers.get("X-User", "web"), replace=True)
+    return {"stored": example.id, "label": example.label, "themes": list(example.themes)}, 201
+
+
+@retraining.post("/train")
+def start_training():
+    """Retrain in the background on the training data plus stored examples; returns a job id."""
+    from service.model.versions import models_dir
+
+    require_token()
+    options = parse(Train, json_body()) if request.content_length else Train()  # an empty body: defaults
+    db = store()
+    models = models_dir(current_app.config["MODEL_DIR"])
+    job_id = db.new_job({"force": options.force, "models": str(models)})
+    if job_id is None:
+        raise APIError("conflict", "a training job is already queued or running; poll GET /v1/train/<id>")
+    command = [sys.executable, "-m", "service", "train", "--models", str(models), "--db", str(db.path), "--job-id", job_id]
+    if options.force:
+        command.append("--force")
+    subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    return {"job_id": job_id, "status": "queued", "status_url": f"/v1/train/{job_id}"}, 202
+
+
+@retraining.get("/train/<job_id>")
+def training_status(job_id: str):
+    """A training job's status, and its report when done."""
+    job = store().job(job_id)
+    if job is None:
+        raise APIError("not_found", f"no training job {job_id!r}")
+    return job
+
+
+@retraining.post("/model/reload")
+def reload_model():
+    """Load the model CURRENT names now, in the worker that answers (the others poll)."""
+    require_token()
+    holder = state()["holder"]
+    swapped = holder.reload_if_changed()
+    return {"reloaded": swapped, "model_version": holder.analyzer.model_version}

@@ -1,0 +1,227 @@
+"""Every request body, declared once: views validate from these models and ``/openapi.json``
+describes them from the same models.
+
+Models are strict (a ``"5"`` is not an integer, ``true`` is not a number) and ignore fields
+they do not know. Errors are pydantic's; :mod:`service.api.validation` turns the first one
+into the API's stable error codes. Two checks depend on the server's settings and read them
+from the validation context: ``max_text_chars`` (``text_too_long``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+MAX_BUDGET_CHARS = 100_000
+MAX_BUDGET_SENTENCES = 1_000
+
+
+class Body(BaseModel):
+    """A JSON request body: strict types, unknown fields ignored."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+def check_text(text: str, info: ValidationInfo) -> str:
+    """Non-empty, within ``max_text_chars`` of the validation context."""
+    if not text.strip():
+        raise PydanticCustomError("empty_text", "text is empty")
+    limit = (info.context or {}).get("max_text_chars")
+    if limit is not None and len(text) > limit:
+        raise PydanticCustomError("text_too_long", "text has {n} characters; the limit is {limit}", {"n": len(text), "limit": limit})
+    return text
+
+
+class Text(Body):
+    """A body with an article's (or a bulletin's) text."""
+
+    text: str = Field(description="Article text (limit MAX_TEXT_CHARS, default 100,000).", json_schema_extra={"minLength": 1})
+
+    _text = field_validator("text")(check_text)
+
+
+class Budget(Body):
+    """A summary budget: characters or sentences, at most one (default: DEFAULT_MAX_CHARS characters)."""
+
+    max_chars: Annotated[int, Field(ge=1, le=MAX_BUDGET_CHARS, description="Summary budget in characters (default 120).")] | None = None
+    max_sentences: Annotated[int, Field(ge=1, le=MAX_BUDGET_SENTENCES, description="Summary budget in sentences.")] | None = None
+
+    @model_validator(mode="after")
+    def _one_budget(self) -> Budget:
+        if self.max_chars is not None and self.max_sentences is not None:
+            raise PydanticCustomError("one_budget", "give max_chars or max_sentences, not both")
+        return self
+
+    def limits(self, default_chars: int) -> dict:
+        """Keyword arguments for the summarizer."""
+        if self.max_sentences is not None:
+            return {"max_sentences": self.max_sentences}
+        return {"max_chars": self.max_chars if self.max_chars is not None else default_chars}
+
+
+class Article(Text, Budget):
+    """One article: ``POST /v1/analyze``, ``/v1/classify``, ``/v1/summarize``."""
+
+    title: str | None = None
+
+
+class BatchItem(Text):
+    """One item of a batch; an item that fails validation gets its own error in ``results``."""
+
+    id: str | int | None = None
+    title: str | None = None
+
+
+class Batch(Budget):
+    """``POST /v1/analyze/batch``: the items are validated one by one (:class:`BatchItem`)."""
+
+    items: list = Field(
+        description="Up to MAX_BATCH_ITEMS (default 1,000) items, each a BatchItem.",
+        json_schema_extra={"items": {"$ref": "#/components/schemas/BatchItem"}},
+    )
+
+    @field_validator("items")
+    @classmethod
+    def _within_limit(cls, items: list, info: ValidationInfo) -> list:
+        limit = (info.context or {}).get("max_batch_items")
+        if limit is not None and len(items) > limit:
+            raise PydanticCustomError("batch_too_large", "{n} items; the limit is {limit}", {"n": len(items), "limit": limit})
+        return items
+
+
+class Bulletin(Text):
+    """``POST /v1/split``: a bulletin's text."""
+
+
+class LabeledExample(Body):
+    """A labeled example (``POST /v1/examples``, ``/v1/feedback``).
+
+    Its rules (label in the label set, themes containing the label) are the examples store's
+    (:func:`service.examples.record.validate_record`), shared with training files.
+    """
+
+    id: str | None = Field(None, description="Required by /v1/examples; /v1/feedback makes one from the text.")
+    title: str | None = None
+    text: str = Field(json_schema_extra={"minLength": 1})
+    label: str = Field(description="A label id of GET /v1/themes.")
+    themes: list[str] = Field(default_factory=list, description="Every theme substantially present (default: the label).")
+
+
+class Examples(Body):
+    """``POST /v1/examples`` with several examples: all are stored or none."""
+
+    examples: list[LabeledExample]
+
+
+class Train(Body):
+    """``POST /v1/train`` (an empty body means the defaults)."""
+
+    force: bool = False
+
+
+# ---- responses: declared for /openapi.json (and checked against live answers in the tests) ----
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="A stable error code (see /docs).")
+    message: str
+    field: str | None = Field(None, description="The request field at fault, e.g. items[3].text.")
+    request_id: str | None = None
+
+
+class Error(BaseModel):
+    """Every error answer."""
+
+    error: ErrorDetail
+
+
+class Evidence(BaseModel):
+    term: str
+    weight: float
+
+
+class Sentence(BaseModel):
+    text: str
+    start: int = Field(description="Offset of the sentence in the text as given.")
+    end: int
+    score: float
+    terms: list[str] = Field(description="Policy terms the sentence matched.")
+
+
+class Keyword(BaseModel):
+    term: str
+    weight: float
+    themes: list[str]
+
+
+class Classification(BaseModel):
+    """The theme part of an analysis."""
+
+    theme: str = Field(description="The primary label.")
+    theme_zh: str
+    confidence: float
+    scores: dict[str, float] = Field(description="A score for every label of the served model.")
+    themes: list[str] = Field(description="Every theme substantially present.")
+    evidence: list[Evidence]
+    warnings: list[str] = Field(description="e.g. no_chinese_text")
+
+
+class Summary(BaseModel):
+    """The summary part of an analysis."""
+
+    summary: str
+    over_budget: bool = Field(description="True when the best sentence alone is longer than the budget.")
+    sentences: list[Sentence]
+    keywords: list[Keyword]
+
+
+class Served(BaseModel):
+    model_version: str
+    elapsed_ms: float
+
+
+class Analysis(Served, Summary, Classification):
+    """``POST /v1/analyze``."""
+
+
+class Classified(Served, Classification):
+    """``POST /v1/classify``."""
+
+
+class Summarized(Served, Summary):
+    """``POST /v1/summarize``."""
+
+    theme: str
+    themes: list[str]
+    warnings: list[str]
+
+
+class BatchResult(Summary, Classification):
+    """One result of a batch (or an :class:`Error` with the item's ``id``)."""
+
+    id: str | int
+
+
+class BatchAnswer(BaseModel):
+    """``POST /v1/analyze/batch``: one entry per item, in order."""
+
+    results: list[BatchResult | Error]
+    model_version: str
+    elapsed_ms: float
+
+
+class SplitArticle(BaseModel):
+    title: str
+    text: str
+
+
+class Articles(BaseModel):
+    """``POST /v1/split``."""
+
+    articles: list[SplitArticle]
+
+
+REQUEST_MODELS: tuple[type[BaseModel], ...] = (Article, BatchItem, Batch, Bulletin, LabeledExample, Examples, Train)
+RESPONSE_MODELS: tuple[type[BaseModel], ...] = (Error, Analysis, Classified, Summarized, BatchAnswer, Articles)
