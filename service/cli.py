@@ -108,7 +108,9 @@ def split(source: str) -> None:
 @cli.command()
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)
 @click.option("-o", "--output", default="-", show_default=True, help="Output file (- for standard output).")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True, help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv", "sqlite"]), default=None, help="Output format (default: sqlite for -o *.db/*.sqlite, else jsonl)."
+)
 @click.option("--fields", default=None, help="Comma-separated output fields (default: all of /v1/analyze's, plus id, date, error).")
 @click.option("--split", is_flag=True, help="Split each text file into the articles of its bulletin (ids file#1, file#2 ...).")
 @click.option("--id-col", default="id", show_default=True, help="CSV column with the id.")
@@ -166,7 +168,7 @@ def score(
             raise click.ClickException(str(exc)) from None
         options = BatchOptions(
             output=output,
-            fmt=fmt,
+            fmt=fmt or ("sqlite" if output.lower().endswith((".db", ".sqlite", ".sqlite3")) else "jsonl"),
             fields=tuple(f.strip() for f in fields.split(",") if f.strip()) if fields else None,
             workers=workers or (os.cpu_count() or 1),
             chunk_size=chunk_size,

@@ -28,9 +28,9 @@ def score_chunk(records: list[Record], analyzer, max_chars: int | None, max_sent
     rows = []
     for record in records:
         if record.error is not None:
-            rows.append({"id": record.id, **record.extra, "error": record.error})
+            rows.append({"id": record.id, **record.extra, "error": record.error, "source": record.source})
         else:
-            rows.append({"id": record.id, **record.extra, **next(results)})
+            rows.append({"id": record.id, **record.extra, **next(results), "title": record.title, "text": record.text, "source": record.source})
     return rows
 
 

@@ -36,6 +36,7 @@ class Record:
     title: str | None = None
     extra: dict = field(default_factory=dict)  # e.g. date, carried to the output
     error: str | None = None
+    source: str = ""  # the file it came from (the database output's ``source`` column)
 
 
 @dataclass(frozen=True)
@@ -172,29 +173,34 @@ def _document(path: Path, rel: str, split: bool) -> Iterator[Record]:
 
 
 def read_records(paths: list[str], *, split: bool = False, columns: Columns = Columns(), stdin=None) -> Iterator[Record]:
-    """Every record of the inputs, in a fixed order."""
+    """Every record of the inputs, in a fixed order, each with the file it came from."""
+    for record, source in _records_with_source(paths, split, columns, stdin):
+        record.source = source
+        yield record
+
+
+def _records_with_source(paths: list[str], split: bool, columns: Columns, stdin) -> Iterator[tuple[Record, str]]:
     for path in paths:
         if path == "-":
             stream = stdin or io.TextIOWrapper(__import__("sys").stdin.buffer, encoding="utf-8", errors="replace")
-            yield from _jsonl(stream, "stdin")
+            yield from ((r, "stdin") for r in _jsonl(stream, "stdin"))
             continue
         p = Path(path)
         if p.is_dir():
             files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
             for f in files:
-                yield from _document(f, f.relative_to(p).as_posix(), split)
+                rel = f.relative_to(p).as_posix()
+                yield from ((r, rel) for r in _document(f, rel, split))
             continue
         shape = kind(p)
         if shape is None:
-            yield from _document(p, p.name, split)
+            yield from ((r, p.name) for r in _document(p, p.name, split))
             continue
         try:
-            if shape == "jsonl":
-                yield from _jsonl(_lines(p), p.name)
-            else:
-                yield from _csv(_text_of(p), p.name, columns)
+            rows = _jsonl(_lines(p), p.name) if shape == "jsonl" else _csv(_text_of(p), p.name, columns)
+            yield from ((r, p.name) for r in rows)
         except (DecodeError, OSError, EOFError) as exc:
-            yield Record(p.name, error=f"unreadable_input: {exc}")
+            yield Record(p.name, error=f"unreadable_input: {exc}"), p.name
 
 
 def count_records(paths: list[str], *, split: bool = False, columns: Columns = Columns()) -> int | None:

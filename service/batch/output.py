@@ -10,13 +10,15 @@ from pathlib import Path
 
 from service.batch.options import DEFAULT_FIELDS, BatchError
 
+FORMATS = ("jsonl", "csv", "sqlite")
+
 
 class Formatter:
     """Rows → JSONL lines or CSV rows with the chosen fields."""
 
     def __init__(self, fmt: str, fields: tuple[str, ...] | None) -> None:
-        if fmt not in ("jsonl", "csv"):
-            raise BatchError(f"unknown format {fmt!r}; choose jsonl or csv")
+        if fmt not in FORMATS:
+            raise BatchError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
         unknown = [f for f in fields or () if f not in DEFAULT_FIELDS]
         if unknown:
             raise BatchError(f"unknown field(s) {', '.join(unknown)}; choose from {', '.join(DEFAULT_FIELDS)}")
@@ -34,7 +36,11 @@ class Formatter:
         return buffer.getvalue()
 
     def line(self, row: dict) -> str:
-        """One output line."""
+        """One output line (for ``sqlite``, the row's database columns as a JSON line)."""
+        if self.fmt == "sqlite":
+            from service.batch.database import database_row
+
+            return json.dumps(database_row(row), ensure_ascii=False) + "\n"
         if self.fmt == "jsonl":
             return json.dumps({k: row[k] for k in self.fields if k in row}, ensure_ascii=False) + "\n"
         cells = []

@@ -1,4 +1,4 @@
-"""Batch scoring: many records in, one JSONL or CSV file out, in input order.
+"""Batch scoring: many records in, one JSONL, CSV or SQLite file out, in input order.
 
 Loss-free and resumable: results go to ``OUT.partial`` in chunks; after each chunk the
 file is flushed to disk and ``OUT.progress.json`` records how many input records and
@@ -55,6 +55,14 @@ def _signature(inputs: list[str], options: BatchOptions) -> dict:
     return {"inputs": stats, "options": hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]}
 
 
+def _checkpoint(options: BatchOptions, signature: dict):
+    if options.fmt == "sqlite":
+        from service.batch.database import DatabaseCheckpoint
+
+        return DatabaseCheckpoint(options.output, signature)
+    return Checkpoint(options.output, signature)
+
+
 def run_batch(inputs: list[str], options: BatchOptions) -> BatchStats:
     """Score every record of ``inputs`` into ``options.output``."""
     formatter = Formatter(options.fmt, options.fields)
@@ -63,7 +71,9 @@ def run_batch(inputs: list[str], options: BatchOptions) -> BatchStats:
     to_stdout = options.output == "-"
     if to_stdout and options.resume:
         raise BatchError("--resume needs an output file (-o)")
-    checkpoint = None if to_stdout else Checkpoint(options.output, _signature(inputs, options))
+    if to_stdout and options.fmt == "sqlite":
+        raise BatchError("--format sqlite needs an output file (-o scored.db)")
+    checkpoint = None if to_stdout else _checkpoint(options, _signature(inputs, options))
     committed = checkpoint.start(options.resume, formatter.header()) if checkpoint else {"records": 0, "scored": 0, "errors": 0}
     if to_stdout:
         sys.stdout.write(formatter.header())
