@@ -10,6 +10,7 @@ import numpy as np
 from service.labels import LABELS, NAMES_ZH, THEMES
 from service.model.classifier import ThemeClassifier
 from service.model.features import compose
+from training.calibration import reliability, reliability_text
 from training.data import Example
 from training.metrics import classification_metrics
 
@@ -36,6 +37,9 @@ def evaluate(model: ThemeClassifier, examples: list[Example], *, worst: int = 10
     report["errors"] = len(errors)
     report["worst_errors"] = errors[:worst]
     report["model_version"] = model.version
+    # Reliability of ``confidence``: ECE (10 equal-width bins) and the table per bin.
+    report["calibration"] = reliability(proba, np.array([LABELS.index(ex.label) for ex in examples]))
+    report["calibration"]["temperature"] = getattr(model, "temperature", None)
     return report
 
 
@@ -58,7 +62,14 @@ def format_text(report: dict, name: str = "") -> str:
     ]
     for label, row in report["per_class"].items():
         out.append(f"{label:<12}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>9}")
-    out += ["", confusion_text(report["confusion"]), "", f"errors: {report['errors']}; most confident:"]
+    out += ["", confusion_text(report["confusion"])]
+    if "calibration" in report:
+        out += [
+            "",
+            "reliability of confidence" + ("" if report["calibration"].get("temperature") else " (uncalibrated model)"),
+            reliability_text(report["calibration"]),
+        ]
+    out += ["", f"errors: {report['errors']}; most confident:"]
     for e in report["worst_errors"]:
         out.append(f"  {e['id']}: {e['label']} -> {e['predicted']} ({e['confidence']:.2f}) {e['title'][:40]}")
     return "\n".join(out)
@@ -87,6 +98,23 @@ def confusion_svg(confusion: list[list[int]], cell: int = 64) -> str:
     return "".join(parts)
 
 
+def reliability_html(figures: dict | None) -> str:
+    """The reliability section of the HTML report (empty without figures)."""
+    if not figures:
+        return ""
+    rows = "".join(
+        f"<tr><td>{row['lo']:.1f}–{row['hi']:.1f}</td><td>{row['n']}</td><td>{row['confidence']:.3f}</td><td>{row['accuracy']:.3f}</td></tr>"
+        for row in figures["bins"]
+        if row["n"]
+    )
+    note = "" if figures.get("temperature") else " The model has no calibration (a version trained before it)."
+    return (
+        f"<h2>Reliability of confidence</h2><p id='calibration'>mean confidence {figures['mean_confidence']:.3f} · accuracy {figures['accuracy']:.3f}"
+        f" · ECE {figures['ece']:.3f} (10 equal-width bins).{note}</p>"
+        f"<table><tr><th>confidence</th><th>n</th><th>mean confidence</th><th>accuracy</th></tr>{rows}</table>"
+    )
+
+
 def write_html(report: dict, path: Path | str, name: str = "") -> Path:
     """An HTML report with the figures, a confusion-matrix picture and the worst errors."""
     esc = html.escape
@@ -109,6 +137,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px}}.big{{font-size:1.4em}}</style></h
 · themes micro-F1 {report["themes_micro_f1"]:.3f}</p>
 <h2>Per class</h2><table><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>{rows}</table>
 <h2>Confusion matrix</h2><p>Rows: true label; columns: predicted.</p>{confusion_svg(report["confusion"])}
+{reliability_html(report.get("calibration"))}
 <h2>Most confident errors ({report["errors"]} in all)</h2>
 <table><tr><th>id</th><th>title</th><th>label</th><th>predicted</th><th>confidence</th><th>evidence</th></tr>{errors}</table>
 </body></html>

@@ -50,6 +50,12 @@ def _per_class(report: dict | None) -> dict[str, float]:
     return {label: row["f1"] for label, row in (report or {}).get("per_class", {}).items()}
 
 
+def _ece(metrics: dict) -> float | None:
+    """Expected calibration error of ``confidence``: cross-validated (after calibration) or on an evaluation file."""
+    figures = metrics.get("calibration") or {}
+    return (figures.get("cross_fitted") or figures.get("after") or figures).get("ece")
+
+
 def decide(new: dict, current: dict | None, tolerance: float, force: bool) -> tuple[bool, str]:
     """Promote or not, and why (``new``/``current``: {"cv": metrics, "eval": metrics?})."""
     if current is None:
@@ -107,8 +113,10 @@ def retrain(
         "from_store": from_store,
         "promoted": promoted and auto_promote,
         "reason": reason if auto_promote or not promoted else reason + " (not applied: --no-promote)",
-        "new": {k: {"macro_f1": v["macro_f1"], "accuracy": v["accuracy"], "per_class_f1": _per_class(v)} for k, v in new_metrics.items()},
-        "current": {k: {"macro_f1": v["macro_f1"], "accuracy": v["accuracy"], "per_class_f1": _per_class(v)} for k, v in (current_metrics or {}).items()},
+        "new": {k: {"macro_f1": v["macro_f1"], "accuracy": v["accuracy"], "per_class_f1": _per_class(v), "ece": _ece(v)} for k, v in new_metrics.items()},
+        "current": {
+            k: {"macro_f1": v["macro_f1"], "accuracy": v["accuracy"], "per_class_f1": _per_class(v), "ece": _ece(v)} for k, v in (current_metrics or {}).items()
+        },
         "tolerance": tolerance,
     }
     write_reports(out_dir, report)
@@ -124,6 +132,9 @@ def format_report(report: dict) -> str:
     for split, new in report["new"].items():
         current = report["current"].get(split)
         lines.append(f"{split}: macro-F1 {new['macro_f1']:.4f}" + (f" (live {current['macro_f1']:.4f})" if current else ""))
+        if new.get("ece") is not None:
+            live = current.get("ece") if current else None
+            lines.append(f"  confidence ECE {new['ece']:.4f}" + (f" (live {live:.4f})" if live is not None else ""))
         for label in LABELS:
             now = new["per_class_f1"].get(label, 0.0)
             delta = f" {now - current['per_class_f1'].get(label, 0.0):+.4f}" if current else ""
@@ -146,12 +157,20 @@ def write_reports(out_dir: Path, report: dict) -> None:
             before_cell = "—" if before is None else f"{before:.4f}"
             rows.append(f"<tr><td>{split}</td><td>{label} {NAMES_ZH[label]}</td><td>{now:.4f}</td><td>{before_cell}</td><td{colour}>{delta}</td></tr>")
     verdict = "promoted" if report["promoted"] else "not promoted"
+    eces = "; ".join(
+        f"{split}: {new['ece']:.4f}" + (f" (live {report['current'][split]['ece']:.4f})" if report["current"].get(split, {}).get("ece") is not None else "")
+        for split, new in report["new"].items()
+        if new.get("ece") is not None
+    )
     page = (
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>zonedigest training report</title>"
         "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}"
         "td,th{border:1px solid #ccd;padding:4px 10px}table{border-collapse:collapse}</style>"
         f"</head><body><h1>Version {html.escape(report['version'])}: {verdict}</h1><p id='reason'>{html.escape(report['reason'])}</p>"
         f"<p>{report['examples']} examples, {report['from_store']} of them from the examples store; parent {html.escape(str(report['parent']))}.</p>"
-        "<table><tr><th>measured on</th><th>label</th><th>F1 new</th><th>F1 live</th><th>delta</th></tr>" + "".join(rows) + "</table></body></html>"
+        + (f"<p id='calibration'>Expected calibration error of confidence (10 bins): {eces}.</p>" if eces else "")
+        + "<table><tr><th>measured on</th><th>label</th><th>F1 new</th><th>F1 live</th><th>delta</th></tr>"
+        + "".join(rows)
+        + "</table></body></html>"
     )
     (out_dir / "report.html").write_text(page, encoding="utf-8")

@@ -22,6 +22,7 @@ from service.model.artifact import FORMAT_VERSION, MODEL_FILE, sha256_file
 from service.model.estimator import ThemeEstimator, reweight_other
 from service.model.features import CharTfidf, PolicyTermFeatures, PrepareDocuments, ViewTfidf, compose
 from service.text.lexicon import default_lexicon
+from training.calibration import calibrate_out_of_fold
 from training.data import Example, data_hash
 from training.metrics import classification_metrics
 
@@ -166,6 +167,8 @@ def train_model(
     thresholds = choose_thresholds(presence, examples, proba)
     cv = classification_metrics(examples, proba, presence, thresholds)
     model = fit(build_pipeline(**params), examples)
+    # Calibrated confidence: temperatures fitted on the out-of-fold probabilities (training/calibration.py).
+    params["temperature"], cv["calibration"] = calibrate_out_of_fold(proba, [ex.label for ex in examples], folds=folds)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))

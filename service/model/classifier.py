@@ -9,6 +9,7 @@ import numpy as np
 
 from service.labels import LABELS, NAMES_ZH, THEMES
 from service.model.artifact import load_pipeline, read_metadata, resolve_model_dir
+from service.model.estimator import calibrate
 from service.model.features import compose
 from service.model.scorer import CompiledScorer
 
@@ -44,6 +45,8 @@ class ThemeClassifier:
         self.metadata = metadata
         self.model_dir = model_dir
         self.thresholds: dict[str, float] = metadata.get("theme_thresholds") or {t: 0.5 for t in THEMES}
+        # Calibration fitted at training time (training/calibration.py); absent in older versions.
+        self.temperature = (metadata.get("params") or {}).get("temperature")
         clf = pipeline.steps[-1][1]
         self._classes = list(clf.classes_)
         self._order = [self._classes.index(label) for label in LABELS]
@@ -69,15 +72,17 @@ class ThemeClassifier:
         """Predictions for documents made with :func:`service.model.features.compose`.
 
         A few documents go through the compiled scorer (no per-call validation cost); many
-        go through the Pipeline's vectorised transforms. Both give the same numbers.
+        go through the Pipeline's vectorised transforms. Both give the same numbers, calibrated
+        by the version's temperatures (:func:`service.model.estimator.calibrate`).
         """
         if len(docs) <= COMPILED_MAX_DOCS:
             scored = (self._scorer.score(doc) for doc in docs)
-            rows = [(proba[self._order], presence, idx, vals) for proba, presence, idx, vals in scored]
+            rows = [(calibrate(proba[self._order], self.temperature, LABELS), presence, idx, vals) for proba, presence, idx, vals in scored]
         else:
             features = self.pipeline[:-1].transform(docs).tocsr()
             clf = self.pipeline.steps[-1][1]
             proba, presence = clf.predict_proba(features)[:, self._order], clf.presence_proba(features)
+            proba = calibrate(proba, self.temperature, LABELS)
             spans = zip(features.indptr[:-1], features.indptr[1:])
             rows = [(proba[i], presence[i], features.indices[a:b], features.data[a:b]) for i, (a, b) in enumerate(spans)]
         return [self._prediction(*row, evidence) for row in rows]

@@ -99,3 +99,37 @@ def reweight_other(proba: np.ndarray, classes: list[str], log_weight: float) -> 
     out = np.array(proba, dtype=float)
     out[:, classes.index("other")] *= np.exp(log_weight)
     return out / out.sum(axis=1, keepdims=True)
+
+
+def temper(proba: np.ndarray, temperature) -> np.ndarray:
+    """Rows of ``proba`` calibrated by ``temperature`` (a number, or one per row):
+    ``softmax(log(proba) / temperature)``.
+
+    The same as dividing the logits by the temperature (softmax is shift-invariant), so it
+    keeps each row's argmax; 1.0 returns ``proba`` unchanged.
+    """
+    t = np.asarray(temperature, dtype=float)
+    if t.ndim == 0 and float(t) == 1.0:
+        return proba
+    if not np.all(t > 0):
+        raise ValueError(f"temperature must be positive, got {temperature!r}")
+    p = np.asarray(proba, dtype=float)
+    z = np.log(np.clip(p, 1e-300, None)) / (t[..., None] if t.ndim else t)
+    z = z - z.max(axis=-1, keepdims=True)
+    out = np.exp(z)
+    return out / out.sum(axis=-1, keepdims=True)
+
+
+def calibrate(proba: np.ndarray, temperature, classes: list[str]) -> np.ndarray:
+    """Calibrated probabilities: ``temperature`` is None (unchanged), a number (every row), or
+    ``{label: temperature}`` applied to each row by its argmax label (a label it lacks: 1.0).
+
+    Training fits it on held-out folds (``training.calibration``) and stores it in the
+    version's metadata ``params["temperature"]``; both prediction paths call this function.
+    """
+    if temperature is None:
+        return proba
+    if isinstance(temperature, dict):
+        per_class = np.array([float(temperature.get(label, 1.0)) for label in classes])
+        return temper(proba, per_class[np.asarray(proba).argmax(axis=-1)])
+    return temper(proba, float(temperature))
