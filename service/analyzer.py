@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.model.classifier import ThemeClassifier
 from service.summary.summarizer import Summarizer
+from service.text.lexicon import default_lexicon
 from service.text.prepare import has_chinese
 
 NO_CHINESE = "no_chinese_text: the text holds no Chinese characters, so no theme applies; answered other"
@@ -14,7 +15,8 @@ class Analyzer:
 
     def __init__(self, model: ThemeClassifier, summarizer: Summarizer | None = None) -> None:
         self.model = model
-        self.summarizer = summarizer or Summarizer(idf=model.idf())
+        extra = model.labels.extra_terms()  # a user's theme: its seed terms key summaries and keywords too
+        self.summarizer = summarizer or Summarizer(idf=model.idf(), lexicon=default_lexicon().extended(extra) if extra else None)
 
     @property
     def model_version(self) -> str:
@@ -35,7 +37,7 @@ class Analyzer:
             warnings = []
             if not has_chinese(f"{title or ''}{text}"):
                 warnings.append(NO_CHINESE)
-                prediction = prediction.as_other()
+                prediction = prediction.as_other(self.model.labels.name_zh("other"))
             summary = self.summarizer.summarize(text, title=title, themes=prediction.themes, max_chars=max_chars, max_sentences=max_sentences)
             out.append({**prediction.to_dict(), **summary.to_dict(), "warnings": warnings, "model_version": self.model.version})
         return out

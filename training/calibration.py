@@ -88,28 +88,28 @@ def fit_label_temperatures(proba: np.ndarray, truth: np.ndarray, labels: list[st
     return out
 
 
-def calibrate_out_of_fold(proba: np.ndarray, truth, folds: int = 5, seed: int = 0) -> tuple[dict[str, float], dict]:
+def calibrate_out_of_fold(proba: np.ndarray, truth, folds: int = 5, seed: int = 0, labels: tuple[str, ...] = LABELS) -> tuple[dict[str, float], dict]:
     """Fit the temperatures on out-of-fold probabilities (columns in ``LABELS`` order) for the
     true labels ``truth`` (label names or column indices) and measure reliability: before, after
     (same rows) and cross-fitted (each fold calibrated by temperatures fitted on the other
     folds). Returns (temperatures, report)."""
     from sklearn.model_selection import StratifiedKFold
 
-    truth = [LABELS.index(t) if isinstance(t, str) else t for t in truth]
+    truth = [labels.index(t) if isinstance(t, str) else t for t in truth]
     proba, truth = np.asarray(proba, dtype=float), np.asarray(truth, dtype=int)
-    temperatures = fit_label_temperatures(proba, truth)
+    temperatures = fit_label_temperatures(proba, truth, labels)
     report = {
         "method": METHOD,
         "temperature": temperatures,
         "before": reliability(proba, truth),
-        "after": reliability(calibrate(proba, temperatures, list(LABELS)), truth),
+        "after": reliability(calibrate(proba, temperatures, list(labels)), truth),
     }
-    counts = np.bincount(truth, minlength=len(LABELS))
+    counts = np.bincount(truth, minlength=len(labels))
     if folds >= 2 and counts[counts > 0].min() >= folds:
         crossed = np.zeros_like(proba)
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed + 1)
         for fit_rows, test_rows in splitter.split(np.zeros(len(truth)), truth):
-            crossed[test_rows] = calibrate(proba[test_rows], fit_label_temperatures(proba[fit_rows], truth[fit_rows]), list(LABELS))
+            crossed[test_rows] = calibrate(proba[test_rows], fit_label_temperatures(proba[fit_rows], truth[fit_rows], labels), list(labels))
         report["cross_fitted"] = reliability(crossed, truth)
     return temperatures, report
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from service.examples.record import DataError, Example, validate_record
+from service.labels import DEFAULT, LabelSet
 
 __all__ = ["DataError", "DataErrors", "Example", "data_files", "data_hash", "load_examples", "load_file", "validate_record"]
 
@@ -59,9 +60,9 @@ class DataErrors(DataError):
         self.path, self.lineno, self.message = errors[0].path, errors[0].lineno, errors[0].message
 
 
-def load_file(path: Path | str) -> list[Example]:
-    """Examples of one JSONL or CSV file, validated line by line."""
-    return load_examples(path)
+def load_file(path: Path | str, labels: LabelSet = DEFAULT) -> list[Example]:
+    """Examples of one JSONL or CSV file, validated line by line against the label set."""
+    return load_examples(path, labels=labels)
 
 
 def data_files(source: Path | str) -> list[Path]:
@@ -74,7 +75,7 @@ def data_files(source: Path | str) -> list[Path]:
     return [source]
 
 
-def load_examples(*sources: Path | str) -> list[Example]:
+def load_examples(*sources: Path | str, labels: LabelSet = DEFAULT) -> list[Example]:
     """All examples of the given files/directories, validated row by row.
 
     Every problem (invalid JSON or CSV, unknown label, empty text, bad themes, duplicate id
@@ -90,7 +91,7 @@ def load_examples(*sources: Path | str) -> list[Example]:
             try:
                 if isinstance(item, DataError):
                     raise item
-                ex = validate_record(item, path, lineno)
+                ex = validate_record(item, path, lineno, labels)
                 if ex.id in seen_ids:
                     raise DataError(path, lineno, f"duplicate id {ex.id!r} (first in {seen_ids[ex.id]})")
                 key = "".join(ex.text.split())

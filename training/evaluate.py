@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from service.labels import LABELS, NAMES_ZH, THEMES
+from service.labels import Label, LabelSet
 from service.model.classifier import ThemeClassifier
 from service.model.features import compose
 from training.calibration import reliability, reliability_text
@@ -18,9 +18,11 @@ from training.metrics import classification_metrics
 def evaluate(model: ThemeClassifier, examples: list[Example], *, worst: int = 10) -> dict:
     """Metrics of ``model`` on ``examples`` and its most confident errors."""
     predictions = model.predict([compose(ex.title, ex.text) for ex in examples], evidence=3)
-    proba = np.array([[p.scores[label] for label in LABELS] for p in predictions])
-    presence = np.array([[1.0 if t in p.themes else 0.0 for t in THEMES] for p in predictions])
-    report = classification_metrics(examples, proba, presence, {t: 0.5 for t in THEMES})
+    labels = evaluation_labels(model.labels, examples)
+    proba = np.array([[p.scores.get(label, 0.0) for label in labels.ids] for p in predictions])
+    presence = np.array([[1.0 if t in p.themes else 0.0 for t in labels.themes] for p in predictions])
+    report = classification_metrics(examples, proba, presence, {t: 0.5 for t in labels.themes}, labels)
+    report["names_zh"] = {label: labels.name_zh(label) for label in labels.ids}
     errors = [
         {
             "id": ex.id,
@@ -38,12 +40,18 @@ def evaluate(model: ThemeClassifier, examples: list[Example], *, worst: int = 10
     report["worst_errors"] = errors[:worst]
     report["model_version"] = model.version
     # Reliability of ``confidence``: ECE (10 equal-width bins) and the table per bin.
-    report["calibration"] = reliability(proba, np.array([LABELS.index(ex.label) for ex in examples]))
+    report["calibration"] = reliability(proba, np.array([labels.ids.index(ex.label) for ex in examples]))
     report["calibration"]["temperature"] = getattr(model, "temperature", None)
     return report
 
 
-def confusion_text(confusion: list[list[int]]) -> str:
+def evaluation_labels(served: LabelSet, examples: list[Example]) -> LabelSet:
+    """The model's labels plus any label the examples use that it lacks (never predicted: F1 0)."""
+    missing = sorted({ex.label for ex in examples} - set(served.ids))
+    return LabelSet((*served.labels[:-1], *(Label(x, x) for x in missing), served.labels[-1])) if missing else served
+
+
+def confusion_text(confusion: list[list[int]], LABELS: list[str]) -> str:  # noqa: N803
     """The confusion matrix as an aligned table (rows: truth, columns: predicted)."""
     width = max(11, max(len(label) for label in LABELS) + 1)
     lines = ["truth \\ pred".ljust(width) + "".join(label[:10].rjust(width) for label in LABELS)]
@@ -62,7 +70,7 @@ def format_text(report: dict, name: str = "") -> str:
     ]
     for label, row in report["per_class"].items():
         out.append(f"{label:<12}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>9}")
-    out += ["", confusion_text(report["confusion"])]
+    out += ["", confusion_text(report["confusion"], list(report["per_class"]))]
     if "calibration" in report:
         out += [
             "",
@@ -75,15 +83,16 @@ def format_text(report: dict, name: str = "") -> str:
     return "\n".join(out)
 
 
-def confusion_svg(confusion: list[list[int]], cell: int = 64) -> str:
-    """The confusion matrix as an inline SVG heat map."""
+def confusion_svg(confusion: list[list[int]], names: dict[str, str], cell: int = 64) -> str:
+    """The confusion matrix as an inline SVG heat map (``names``: label id → Chinese name, in order)."""
+    LABELS = list(names)  # noqa: N806
     n = len(LABELS)
     pad = 110
     size = pad + n * cell
     top = max(max(row) for row in confusion) or 1
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" font-family="sans-serif" font-size="12">']
     for i, label in enumerate(LABELS):
-        name = html.escape(f"{label} {NAMES_ZH[label]}")
+        name = html.escape(f"{label} {names[label]}")
         parts.append(f'<text x="{pad - 6}" y="{pad + i * cell + cell / 2 + 4}" text-anchor="end">{name}</text>')
         parts.append(
             f'<text x="{pad + i * cell + cell / 2}" y="{pad - 8}" text-anchor="end" transform="rotate(-40 {pad + i * cell + cell / 2} {pad - 8})">{name}</text>'
@@ -118,8 +127,10 @@ def reliability_html(figures: dict | None) -> str:
 def write_html(report: dict, path: Path | str, name: str = "") -> Path:
     """An HTML report with the figures, a confusion-matrix picture and the worst errors."""
     esc = html.escape
+    names = report.get("names_zh") or {label: label for label in report["per_class"]}
     rows = "".join(
-        f"<tr><td>{esc(label)} {NAMES_ZH[label]}</td><td>{r['precision']:.3f}</td><td>{r['recall']:.3f}</td><td>{r['f1']:.3f}</td><td>{r['support']}</td></tr>"
+        f"<tr><td>{esc(label)} {esc(names.get(label, label))}</td><td>{r['precision']:.3f}</td><td>{r['recall']:.3f}</td>"
+        f"<td>{r['f1']:.3f}</td><td>{r['support']}</td></tr>"
         for label, r in report["per_class"].items()
     )
     errors = "".join(
@@ -136,7 +147,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px}}.big{{font-size:1.4em}}</style></h
 <p class="big" id="headline">accuracy {report["accuracy"]:.3f} · macro-F1 {report["macro_f1"]:.3f}
 · themes micro-F1 {report["themes_micro_f1"]:.3f}</p>
 <h2>Per class</h2><table><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>{rows}</table>
-<h2>Confusion matrix</h2><p>Rows: true label; columns: predicted.</p>{confusion_svg(report["confusion"])}
+<h2>Confusion matrix</h2><p>Rows: true label; columns: predicted.</p>{confusion_svg(report["confusion"], names)}
 {reliability_html(report.get("calibration"))}
 <h2>Most confident errors ({report["errors"]} in all)</h2>
 <table><tr><th>id</th><th>title</th><th>label</th><th>predicted</th><th>confidence</th><th>evidence</th></tr>{errors}</table>

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.examples.store import ExamplesStore, text_key
-from service.labels import LABELS, NAMES_ZH
+from service.labels import DEFAULT, LabelSet
 from service.model.artifact import resolve_model_dir
 from service.model.classifier import load_model
 from service.model.versions import current_version, next_version, promote
@@ -35,15 +35,18 @@ class RetrainResult:
     report: dict
 
 
-def gather_examples(data: list[Path | str] | None, db: Path | str | None) -> tuple[list[Example], int]:
-    """Repository examples plus stored ones; a stored example replaces a repository example with
-    the same text (it is a user's correction). Returns the examples and how many came from the store."""
-    base = load_examples(*(data or [DATA_DIR]))
-    stored = ExamplesStore(db).examples() if db else []
+def gather_examples(data: list[Path | str] | None, db: Path | str | None) -> tuple[list[Example], int, LabelSet]:
+    """Repository examples plus stored ones, and the store's label set; a stored example replaces
+    a repository example with the same text (it is a user's correction). Returns the examples, how
+    many came from the store, and the label set to train."""
+    store = ExamplesStore(db) if db else None
+    labels = store.label_set() if store else DEFAULT
+    base = load_examples(*(data or [DATA_DIR]), labels=labels)
+    stored = store.examples() if store else []
     keys = {text_key(ex.text) for ex in stored}
     ids = {ex.id for ex in stored}
     kept = [ex for ex in base if text_key(ex.text) not in keys and ex.id not in ids]
-    return kept + stored, len(stored)
+    return kept + stored, len(stored), labels
 
 
 def _per_class(report: dict | None) -> dict[str, float]:
@@ -56,20 +59,38 @@ def _ece(metrics: dict) -> float | None:
     return (figures.get("cross_fitted") or figures.get("after") or figures).get("ece")
 
 
+def shared_macro_f1(metrics: dict, labels: list[str]) -> float:
+    """Mean F1 over ``labels`` (the macro-F1 restricted to the labels two models share)."""
+    return round(sum(metrics["per_class"][label]["f1"] for label in labels) / len(labels), 4)
+
+
 def decide(new: dict, current: dict | None, tolerance: float, force: bool) -> tuple[bool, str]:
-    """Promote or not, and why (``new``/``current``: {"cv": metrics, "eval": metrics?})."""
+    """Promote or not, and why (``new``/``current``: {"cv": metrics, "eval": metrics?}).
+
+    Models with the same labels are compared on macro-F1. A candidate with a label the live model
+    lacks is compared on the live model's labels only (the old labels must not get worse beyond
+    the tolerance); each new label's F1 on held-out folds is reported beside, not gated.
+    """
     if current is None:
         return True, "no live model to compare with: the first version is promoted"
     reasons, passed = [], True
     for split in ("cv", "eval"):
         if split not in new or split not in current:
             continue
-        delta = new[split]["macro_f1"] - current[split]["macro_f1"]
+        old_labels, new_labels = list(current[split].get("per_class", {})), list(new[split].get("per_class", {}))
+        same = new_labels == old_labels
+        shared = [label for label in old_labels if label in new_labels]
+        before = current[split]["macro_f1"] if same else shared_macro_f1(current[split], shared)
+        after = new[split]["macro_f1"] if same else shared_macro_f1(new[split], shared)
+        delta = after - before
         ok = delta >= -tolerance
         passed &= ok
-        name = "cross-validated" if split == "cv" else "evaluation-file"
+        name = ("cross-validated" if split == "cv" else "evaluation-file") + (" macro-F1" if same else f" macro-F1 of the live labels ({', '.join(shared)})")
         verdict = "within" if ok else "beyond"
-        reasons.append(f"{name} macro-F1 {new[split]['macro_f1']:.4f} vs {current[split]['macro_f1']:.4f} ({delta:+.4f}, {verdict} tolerance {tolerance})")
+        reasons.append(f"{name} {after:.4f} vs {before:.4f} ({delta:+.4f}, {verdict} tolerance {tolerance})")
+        if split == "cv":
+            added = [label for label in new_labels if label not in old_labels]
+            reasons += [f"new label {label}: F1 {new[split]['per_class'][label]['f1']:.4f} on held-out folds" for label in added]
     if passed:
         return True, "promoted: " + "; ".join(reasons)
     if force:
@@ -90,10 +111,10 @@ def retrain(
     folds: int = 5,
 ) -> RetrainResult:
     """Train a new version in ``models``, compare it with the live one, promote when it passes."""
-    examples, from_store = gather_examples(data, db)
+    examples, from_store, labels = gather_examples(data, db)
     live = current_version(models)
     out_dir = out_dir or models / next_version(models)
-    result = train_model(examples, out_dir, folds=folds, parent=live)
+    result = train_model(examples, out_dir, folds=folds, parent=live, labels=labels)
     new_model = load_model(out_dir)
     new_metrics = {"cv": result.metadata["metrics"]["cv"]}
     current_metrics = None
@@ -101,7 +122,7 @@ def retrain(
         current_model = load_model(resolve_model_dir(models))
         current_metrics = {"cv": current_model.metadata["metrics"]["cv"]}
     if eval_path:
-        eval_examples = load_examples(eval_path)
+        eval_examples = load_examples(eval_path, labels=labels)
         new_metrics["eval"] = evaluate(new_model, eval_examples)
         if live:
             current_metrics["eval"] = evaluate(current_model, eval_examples)
@@ -118,11 +139,17 @@ def retrain(
             k: {"macro_f1": v["macro_f1"], "accuracy": v["accuracy"], "per_class_f1": _per_class(v), "ece": _ece(v)} for k, v in (current_metrics or {}).items()
         },
         "tolerance": tolerance,
+        "names_zh": {**(current_model.labels.name_zh_map() if live else {}), **new_model.labels.name_zh_map()},
     }
     write_reports(out_dir, report)
     if promoted and auto_promote:
         promote(models, out_dir.name)
     return RetrainResult(out_dir.name, out_dir, promoted and auto_promote, report["reason"], report)
+
+
+def report_labels(new: dict, current: dict | None) -> list[str]:
+    """Every label of either model, the candidate's order first."""
+    return list(dict.fromkeys([*new["per_class_f1"], *((current or {}).get("per_class_f1") or {})]))
 
 
 def format_report(report: dict) -> str:
@@ -135,9 +162,9 @@ def format_report(report: dict) -> str:
         if new.get("ece") is not None:
             live = current.get("ece") if current else None
             lines.append(f"  confidence ECE {new['ece']:.4f}" + (f" (live {live:.4f})" if live is not None else ""))
-        for label in LABELS:
+        for label in report_labels(new, current):
             now = new["per_class_f1"].get(label, 0.0)
-            delta = f" {now - current['per_class_f1'].get(label, 0.0):+.4f}" if current else ""
+            delta = f" {now - current['per_class_f1'][label]:+.4f}" if current and label in current["per_class_f1"] else (" (new)" if current else "")
             lines.append(f"  {label:<12} F1 {now:.4f}{delta}")
     return "\n".join(lines)
 
@@ -149,13 +176,14 @@ def write_reports(out_dir: Path, report: dict) -> None:
     rows = []
     for split, new in report["new"].items():
         current = report["current"].get(split, {})
-        for label in LABELS:
+        for label in report_labels(new, current):
             now = new["per_class_f1"].get(label, 0.0)
             before = current.get("per_class_f1", {}).get(label)
             delta = "" if before is None else f"{now - before:+.4f}"
             colour = "" if before is None else (" style='color:#2e7d32'" if now >= before else " style='color:#c62828'")
             before_cell = "—" if before is None else f"{before:.4f}"
-            rows.append(f"<tr><td>{split}</td><td>{label} {NAMES_ZH[label]}</td><td>{now:.4f}</td><td>{before_cell}</td><td{colour}>{delta}</td></tr>")
+            name = html.escape(report.get("names_zh", {}).get(label, ""))
+            rows.append(f"<tr><td>{split}</td><td>{label} {name}</td><td>{now:.4f}</td><td>{before_cell}</td><td{colour}>{delta}</td></tr>")
     verdict = "promoted" if report["promoted"] else "not promoted"
     eces = "; ".join(
         f"{split}: {new['ece']:.4f}" + (f" (live {report['current'][split]['ece']:.4f})" if report["current"].get(split, {}).get("ece") is not None else "")

@@ -17,11 +17,12 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from service.labels import LABELS, THEMES
+from service.labels import DEFAULT, LabelSet
 from service.model.artifact import FORMAT_VERSION, MODEL_FILE, sha256_file
 from service.model.estimator import ThemeEstimator, reweight_other
 from service.model.features import CharTfidf, PolicyTermFeatures, PrepareDocuments, ViewTfidf, compose
 from service.text.lexicon import default_lexicon
+from service.text.tokenizer import add_terms
 from training.calibration import calibrate_out_of_fold
 from training.data import Example, data_hash
 from training.metrics import classification_metrics
@@ -37,6 +38,8 @@ def build_pipeline(
     char_ngrams: tuple[int, int] = (2, 2),
     terms_weight: float = 0.1,
     other_weight: float = 1.0,
+    *,
+    labels: LabelSet = DEFAULT,
 ) -> Pipeline:
     """The whole model: document preparation, four feature views, a logistic-regression classifier.
 
@@ -48,11 +51,11 @@ def build_pipeline(
             ("words", ViewTfidf(view="body")),
             ("head", ViewTfidf(view="head")),
             ("chars", CharTfidf(ngram_range=tuple(char_ngrams), min_df=2, max_features=char_max_features)),
-            ("terms", PolicyTermFeatures()),
+            ("terms", PolicyTermFeatures(themes=labels.themes, extra_terms=labels.extra_terms() or None)),
         ],
         transformer_weights={"terms": terms_weight},
     )
-    classifier = ThemeEstimator(C=C, class_weight=class_weight, other_weight=other_weight)
+    classifier = ThemeEstimator(C=C, class_weight=class_weight, other_weight=other_weight, themes=labels.themes)
     return Pipeline([("prepare", PrepareDocuments()), ("features", features), ("clf", classifier)])
 
 
@@ -67,46 +70,49 @@ def fit(model: Pipeline, examples: list[Example], docs=None) -> Pipeline:
     return model.fit(docs, [ex.label for ex in examples], clf__themes=[ex.themes for ex in examples])
 
 
-def _fold(params: dict, examples: list[Example], docs: list, train_idx: np.ndarray, test_idx: np.ndarray):
-    model = fit(build_pipeline(**params), [examples[i] for i in train_idx], [docs[i] for i in train_idx])
-    order = [list(model.classes_).index(label) for label in LABELS]
+def _fold(params: dict, labels: LabelSet, examples: list[Example], docs: list, train_idx: np.ndarray, test_idx: np.ndarray):
+    model = fit(build_pipeline(**params, labels=labels), [examples[i] for i in train_idx], [docs[i] for i in train_idx])
+    order = [list(model.classes_).index(label) for label in labels.ids]
     features = model[:-1].transform([docs[i] for i in test_idx])
     return test_idx, model[-1].predict_proba(features)[:, order], model[-1].presence_proba(features)
 
 
-def out_of_fold_proba(examples: list[Example], params: dict, folds: int = 5, seed: int = 0, n_jobs: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Primary-label probabilities (columns in LABELS order) and theme-presence probabilities
-    (columns in THEMES order), each predicted by a model that did not see the example.
+def out_of_fold_proba(
+    examples: list[Example], params: dict, folds: int = 5, seed: int = 0, n_jobs: int | None = None, labels: LabelSet = DEFAULT
+) -> tuple[np.ndarray, np.ndarray]:
+    """Primary-label probabilities (columns in ``labels.ids`` order) and theme-presence probabilities
+    (columns in ``labels.themes`` order), each predicted by a model that did not see the example.
 
     Folds are fitted in parallel on ``n_jobs`` processes (default: one per core, at most
     ``folds``); the result does not depend on how many.
     """
     from joblib import Parallel, delayed
 
+    add_terms(labels.extra_terms())  # seed terms segmented whole before anything is tokenised
     docs = PrepareDocuments().transform(documents(examples))  # clean and tokenise once for all folds
-    labels = np.array([ex.label for ex in examples])
+    truth = np.array([ex.label for ex in examples])
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     n_jobs = n_jobs or min(folds, os.cpu_count() or 1)
-    results = Parallel(n_jobs=n_jobs)(delayed(_fold)(params, examples, docs, tr, te) for tr, te in splitter.split(np.zeros(len(labels)), labels))
-    proba = np.zeros((len(examples), len(LABELS)))
-    presence = np.zeros((len(examples), len(THEMES)))
+    results = Parallel(n_jobs=n_jobs)(delayed(_fold)(params, labels, examples, docs, tr, te) for tr, te in splitter.split(np.zeros(len(truth)), truth))
+    proba = np.zeros((len(examples), len(labels.ids)))
+    presence = np.zeros((len(examples), len(labels.themes)))
     for test_idx, fold_proba, fold_presence in results:
         proba[test_idx], presence[test_idx] = fold_proba, fold_presence
     return proba, presence
 
 
-def choose_other_weight(proba: np.ndarray, examples: list[Example]) -> float:
+def choose_other_weight(proba: np.ndarray, examples: list[Example], labels: LabelSet = DEFAULT) -> float:
     """The factor on P(other) (see ThemeEstimator) that maximises macro-F1 on held-out folds;
     ties go to the weight nearest 1."""
     truth = [ex.label for ex in examples]
     best = (-1.0, 0.0, 1.0)
     for weight in np.round(np.arange(0.30, 1.001, 0.05), 2):
-        predicted = [LABELS[i] for i in reweight_other(proba, list(LABELS), float(np.log(weight))).argmax(axis=1)]
+        predicted = [labels.ids[i] for i in reweight_other(proba, list(labels.ids), float(np.log(weight))).argmax(axis=1)]
         best = max(best, (round(f1_score(truth, predicted, average="macro"), 6), -abs(1.0 - weight), float(weight)))
     return best[2]
 
 
-def choose_thresholds(presence: np.ndarray, examples: list[Example], primary: np.ndarray | None = None) -> dict[str, float]:
+def choose_thresholds(presence: np.ndarray, examples: list[Example], primary: np.ndarray | None = None, labels: LabelSet = DEFAULT) -> dict[str, float]:
     """Per-theme presence threshold for ``themes`` that maximises F1 on held-out folds.
 
     The primary theme is always listed; ``primary`` (held-out label probabilities) lets the
@@ -114,7 +120,7 @@ def choose_thresholds(presence: np.ndarray, examples: list[Example], primary: np
     """
     thresholds = {}
     top = primary.argmax(axis=1) if primary is not None else np.full(len(examples), -1)
-    for j, theme in enumerate(THEMES):
+    for j, theme in enumerate(labels.themes):
         truth = np.array([theme in ex.themes for ex in examples])
         best = (0.0, -0.5)
         for thr in np.arange(0.10, 0.91, 0.02):
@@ -152,29 +158,41 @@ def train_model(
     params: dict | None = None,
     folds: int = 5,
     parent: str | None = None,
+    labels: LabelSet = DEFAULT,
 ) -> TrainResult:
-    """Cross-validate, fit on all examples, and write ``out_dir`` (model + metadata) atomically."""
+    """Cross-validate, fit on all examples, and write ``out_dir`` (model + metadata) atomically.
+
+    The model predicts every label of ``labels`` that has examples (a label with none is left
+    out and named in the metadata's ``labels_without_examples``).
+    """
     import joblib
 
     params = {**DEFAULT_PARAMS, **(params or {})}
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"{out_dir} exists and is not empty; choose a new version directory")
-    proba, presence = out_of_fold_proba(examples, {**params, "other_weight": 1.0}, folds=folds)
+    unknown = sorted({ex.label for ex in examples} - set(labels.ids))
+    if unknown:
+        raise ValueError(f"examples are labeled {', '.join(unknown)}, which the label set lacks; add them with zonedigest themes add")
+    present = {ex.label for ex in examples}
+    empty = [x for x in labels.themes if x not in present]
+    labels = LabelSet(tuple(x for x in labels.labels if x.id in present or x.id == "other"))
+    proba, presence = out_of_fold_proba(examples, {**params, "other_weight": 1.0}, folds=folds, labels=labels)
     if params.get("other_weight") is None:
-        params["other_weight"] = choose_other_weight(proba, examples)
-    proba = reweight_other(proba, list(LABELS), float(np.log(params["other_weight"])))
-    thresholds = choose_thresholds(presence, examples, proba)
-    cv = classification_metrics(examples, proba, presence, thresholds)
-    model = fit(build_pipeline(**params), examples)
+        params["other_weight"] = choose_other_weight(proba, examples, labels)
+    proba = reweight_other(proba, list(labels.ids), float(np.log(params["other_weight"])))
+    thresholds = choose_thresholds(presence, examples, proba, labels)
+    cv = classification_metrics(examples, proba, presence, thresholds, labels)
+    model = fit(build_pipeline(**params, labels=labels), examples)
     # Calibrated confidence: temperatures fitted on the out-of-fold probabilities (training/calibration.py).
-    params["temperature"], cv["calibration"] = calibrate_out_of_fold(proba, [ex.label for ex in examples], folds=folds)
+    params["temperature"], cv["calibration"] = calibrate_out_of_fold(proba, [ex.label for ex in examples], folds=folds, labels=labels.ids)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     tmp.chmod(0o755)
     joblib.dump(model, tmp / MODEL_FILE)
     lexicon = default_lexicon()
+    extra_terms = labels.extra_terms()
     metadata = {
         "format_version": FORMAT_VERSION,
         "version": out_dir.name,
@@ -187,7 +205,9 @@ def train_model(
         "theme_thresholds": thresholds,
         "cv_folds": folds,
         "metrics": {"cv": cv},
-        "lexicon": {"terms": len(lexicon), "sha256": lexicon.sha256},
+        "labels": labels.to_json(),
+        "labels_without_examples": empty,
+        "lexicon": {"terms": len(lexicon), "sha256": lexicon.sha256, "seed_terms": len(extra_terms)},
         "libraries": library_versions(),
         "files": {MODEL_FILE: sha256_file(tmp / MODEL_FILE)},
     }

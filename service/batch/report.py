@@ -8,9 +8,21 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from service.labels import LABELS, NAMES_ZH
+from service.labels import LABELS, NAMES_ZH, OTHER
 
 COLORS = {"talent": "#2e7d32", "investment": "#c62828", "energy": "#ef6c00", "agriculture": "#558b2f", "other": "#607d8b"}
+PALETTE = ("#6a1b9a", "#00838f", "#ad1457", "#4e342e", "#283593", "#9e9d24", "#d84315", "#00695c")  # themes of the user's own
+
+
+def labels_of(rows: list[dict]) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """The labels the rows use (shipped ones in their order, the user's own next, ``other`` last),
+    their Chinese names (from the rows' ``theme_zh``) and colours."""
+    seen = {row["theme"]: row.get("theme_zh") or NAMES_ZH.get(row["theme"], row["theme"]) for row in rows}
+    own = sorted(label for label in seen if label not in LABELS)
+    order = [label for label in LABELS if label != OTHER] + own + [OTHER]
+    names = {label: seen.get(label) or NAMES_ZH.get(label, label) for label in order}
+    colors = {**{label: PALETTE[i % len(PALETTE)] for i, label in enumerate(own)}, **COLORS}
+    return order, names, colors
 
 
 def load_rows(path: Path | str) -> tuple[list[dict], int]:
@@ -23,7 +35,7 @@ def load_rows(path: Path | str) -> tuple[list[dict], int]:
             except json.JSONDecodeError:
                 skipped += 1
                 continue
-            if isinstance(row, dict) and row.get("theme") in LABELS:
+            if isinstance(row, dict) and isinstance(row.get("theme"), str) and "error" not in row:
                 rows.append(row)
             else:
                 skipped += 1
@@ -41,6 +53,7 @@ def _period(date: object) -> str | None:
 
 def share_over_time_svg(rows: list[dict], width: int = 860, height: int = 300) -> str:
     """Stacked bars of theme shares per month, as inline SVG ('' when no record has a date)."""
+    order, names, colors = labels_of(rows)
     by_month: dict[str, Counter] = defaultdict(Counter)
     for row in rows:
         month = _period(row.get("date"))
@@ -60,14 +73,14 @@ def share_over_time_svg(rows: list[dict], width: int = 860, height: int = 300) -
     for i, month in enumerate(months):
         total = sum(by_month[month].values())
         y = pad_top + plot_h
-        for label in LABELS:
+        for label in order:
             h = plot_h * by_month[month][label] / total
             if h > 0:
                 y -= h
-                title = f"{month} {NAMES_ZH[label]} {by_month[month][label]}/{total}"
+                title = f"{month} {names[label]} {by_month[month][label]}/{total}"
                 parts.append(
                     f'<rect x="{pad_left + i * bar_w:.1f}" y="{y:.1f}" width="{max(bar_w - 1, 1):.1f}" height="{h:.1f}" '
-                    f'fill="{COLORS[label]}"><title>{title}</title></rect>'
+                    f'fill="{colors[label]}"><title>{title}</title></rect>'
                 )
         if i % step == 0:
             x = pad_left + i * bar_w + bar_w / 2
@@ -79,24 +92,25 @@ def share_over_time_svg(rows: list[dict], width: int = 860, height: int = 300) -
 def build_report(rows: list[dict], skipped: int, source: str) -> str:
     """The report page."""
     esc = html.escape
+    order, names, colors = labels_of(rows)
     counts = Counter(row["theme"] for row in rows)
     total = len(rows) or 1
     count_rows = "".join(
-        f'<tr><td><span class="dot" style="background:{COLORS[label]}"></span>{label} {NAMES_ZH[label]}</td>'
+        f'<tr><td><span class="dot" style="background:{colors[label]}"></span>{esc(label)} {esc(names[label])}</td>'
         f"<td>{counts[label]}</td><td>{counts[label] / total:.1%}</td></tr>"
-        for label in LABELS
+        for label in order
     )
     keyword_rows = []
-    for label in LABELS:
+    for label in order:
         words: Counter = Counter()
         for row in rows:
             if row["theme"] == label:
                 words.update(k["term"] for k in row.get("keywords", [])[:5])
         top = "、".join(f"{esc(w)}（{n}）" for w, n in words.most_common(12)) or "—"
-        keyword_rows.append(f"<tr><td>{NAMES_ZH[label]}</td><td>{top}</td></tr>")
+        keyword_rows.append(f"<tr><td>{esc(names[label])}</td><td>{top}</td></tr>")
     lowest = sorted(rows, key=lambda r: r.get("confidence", 0))[:20]
     review = "".join(
-        f"<tr><td>{esc(str(r['id']))}</td><td>{r['theme']} {NAMES_ZH[r['theme']]}</td><td>{r.get('confidence', 0):.2f}</td>"
+        f"<tr><td>{esc(str(r['id']))}</td><td>{esc(r['theme'])} {esc(names[r['theme']])}</td><td>{r.get('confidence', 0):.2f}</td>"
         f"<td>{esc(_clip(r.get('summary', '')))}</td></tr>"
         for r in lowest
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.labels import LABELS, THEMES
+from service.labels import DEFAULT, LabelSet
 
 
 class DataError(ValueError):
@@ -36,8 +36,8 @@ class Example:
         return row
 
 
-def validate_record(record: object, path: Path | str, lineno: int) -> Example:
-    """Check one record and return it as an :class:`Example`; raise :class:`DataError` if bad."""
+def validate_record(record: object, path: Path | str, lineno: int, labels: LabelSet = DEFAULT) -> Example:
+    """Check one record against the label set and return it as an :class:`Example`; raise :class:`DataError` if bad."""
     if not isinstance(record, dict):
         raise DataError(path, lineno, "expected a JSON object")
     for key in ("id", "text", "label"):
@@ -46,15 +46,16 @@ def validate_record(record: object, path: Path | str, lineno: int) -> Example:
     ex_id, text, label = str(record["id"]).strip(), record["text"], record["label"]
     if not isinstance(text, str) or not text.strip():
         raise DataError(path, lineno, "empty text")
-    if label not in LABELS:
-        raise DataError(path, lineno, f"unknown label {label!r}; expected one of {', '.join(LABELS)}")
+    if label not in labels:
+        hint = " (add it first: zonedigest themes add ID --name-zh ...)" if isinstance(label, str) and label else ""
+        raise DataError(path, lineno, f"unknown label {label!r}; expected one of {', '.join(labels.ids)}{hint}")
     themes = record.get("themes")
     if themes is None or themes == "":
         themes = [] if label == "other" else [label]
     if isinstance(themes, str):
         themes = [t.strip() for t in themes.replace(";", ",").split(",") if t.strip()]
-    if not isinstance(themes, list) or any(t not in THEMES for t in themes):
-        raise DataError(path, lineno, f"bad themes {themes!r}; each must be one of {', '.join(THEMES)}")
+    if not isinstance(themes, list) or any(not isinstance(t, str) or t not in labels.themes for t in themes):
+        raise DataError(path, lineno, f"bad themes {themes!r}; each must be one of {', '.join(labels.themes)}")
     if label != "other" and label not in themes:
         raise DataError(path, lineno, f"themes {themes!r} must contain the label {label!r}")
     title = record.get("title") or ""

@@ -7,10 +7,12 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from service.examples.record import Example
+from service.labels import DEFAULT, LabelSet
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "var" / "zonedigest.db"
 
@@ -25,6 +27,13 @@ CREATE TABLE IF NOT EXISTS examples (
     source TEXT NOT NULL,
     added_by TEXT NOT NULL,
     added_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS labels (
+    position INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name_zh TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    terms TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY,
@@ -52,14 +61,22 @@ def _set_up(conn: sqlite3.Connection) -> None:
         try:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode=WAL")
-            tables = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('examples', 'jobs')").fetchone()[0]
-            if tables < 2:
+            tables = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('examples', 'jobs', 'labels')").fetchone()[0]
+            if tables < 3:
                 conn.executescript(SCHEMA)
             return
         except sqlite3.OperationalError as exc:
             if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def _write_labels(conn: sqlite3.Connection, labels: LabelSet) -> None:
+    conn.execute("DELETE FROM labels")
+    conn.executemany(
+        "INSERT INTO labels (position, id, name_zh, description, terms) VALUES (?, ?, ?, ?, ?)",
+        [(i, x.id, x.name_zh, x.description, json.dumps(list(x.terms), ensure_ascii=False)) for i, x in enumerate(labels.labels)],
+    )
 
 
 def text_key(text: str) -> str:
@@ -120,6 +137,79 @@ class ExamplesStore:
             raise
         finally:
             conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside one write transaction: committed at the end, rolled back on any error."""
+        conn = self.connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+
+    def label_set(self) -> LabelSet:
+        """The label set users edit (``zonedigest themes``); the shipped five until one is saved."""
+        conn = self.connect()
+        try:
+            rows = conn.execute("SELECT id, name_zh, description, terms FROM labels ORDER BY position").fetchall()
+        finally:
+            conn.close()
+        return LabelSet.from_json([{"id": i, "name_zh": n, "description": d, "terms": json.loads(t)} for i, n, d, t in rows]) if rows else DEFAULT
+
+    def save_label_set(self, labels: LabelSet, *, in_use_check: bool = True) -> None:
+        """Replace the stored label set; a label that stored examples still use cannot be dropped."""
+        with self.transaction() as conn:
+            if in_use_check:
+                used = {row[0] for row in conn.execute("SELECT DISTINCT label FROM examples")}
+                for row in conn.execute("SELECT themes FROM examples"):
+                    used.update(json.loads(row[0]))
+                missing = sorted(used - set(labels.ids))
+                if missing:
+                    raise ValueError(f"stored examples still use {', '.join(missing)}: relabel or remove them first")
+            _write_labels(conn, labels)
+
+    def add_label(self, label_id: str, name_zh: str, description: str = "", terms: Iterable[str] = ()) -> LabelSet:
+        """Add a label (or update one's name, description and terms); returns the new set."""
+        from service.labels import Label
+
+        terms = tuple(dict.fromkeys(t.strip() for t in terms if t and t.strip()))
+        if any(len(t) > 20 or any(c.isspace() for c in t) for t in terms):
+            raise ValueError("a policy term is one word of at most 20 characters with no spaces")
+        if not name_zh or not name_zh.strip():
+            raise ValueError("a label needs a Chinese name (--name-zh)")
+        labels = self.label_set().with_label(Label(label_id, name_zh.strip(), description.strip(), terms))
+        self.save_label_set(labels)
+        return labels
+
+    def remove_label(self, label_id: str) -> LabelSet:
+        """Drop a label no stored example uses; returns the new set."""
+        labels = self.label_set().without(label_id)
+        self.save_label_set(labels)
+        return labels
+
+    def rename_label(self, old: str, new: str) -> None:
+        """Give a label a new id, in the label set and in every stored example, in one transaction."""
+        from service.labels import Label, check_label_id
+
+        check_label_id(new)
+        labels = self.label_set()
+        if old not in labels or old == "other":
+            raise ValueError(f"no label {old!r} to rename" if old not in labels else "'other' cannot be renamed")
+        if new in labels:
+            raise ValueError(f"label {new!r} exists already")
+        renamed = LabelSet(tuple(Label(new, x.name_zh, x.description, x.terms) if x.id == old else x for x in labels.labels))
+        with self.transaction() as conn:
+            conn.execute("UPDATE examples SET label = ? WHERE label = ?", (new, old))
+            for rowid, themes in conn.execute("SELECT rowid, themes FROM examples").fetchall():
+                values = json.loads(themes)
+                if old in values:
+                    conn.execute("UPDATE examples SET themes = ? WHERE rowid = ?", (json.dumps([new if t == old else t for t in values]), rowid))
+            _write_labels(conn, renamed)
 
     def examples(self, *, label: str | None = None, limit: int | None = None, offset: int = 0) -> list[Example]:
         """Stored examples, oldest first."""

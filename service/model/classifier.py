@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from service.labels import LABELS, NAMES_ZH, THEMES
+from service.labels import LabelSet
 from service.model.artifact import load_pipeline, read_metadata, resolve_model_dir
 from service.model.estimator import calibrate
 from service.model.features import compose
@@ -32,24 +32,26 @@ class Prediction:
         """JSON-ready dict."""
         return asdict(self)
 
-    def as_other(self) -> Prediction:
+    def as_other(self, name_zh: str = "其他") -> Prediction:
         """The same scores, answered ``other`` (for a text no theme can apply to)."""
-        return Prediction("other", NAMES_ZH["other"], self.scores["other"], self.scores, [], [])
+        return Prediction("other", name_zh, self.scores["other"], self.scores, [], [])
 
 
 class ThemeClassifier:
-    """A loaded model: classify documents into the five labels."""
+    """A loaded model: classify documents into the labels of its label set."""
 
     def __init__(self, pipeline, metadata: dict, model_dir: Path | None = None) -> None:
         self.pipeline = pipeline
         self.metadata = metadata
         self.model_dir = model_dir
-        self.thresholds: dict[str, float] = metadata.get("theme_thresholds") or {t: 0.5 for t in THEMES}
+        self.labels = LabelSet.from_json(metadata.get("labels"))  # the shipped five for versions from before label sets
+        self.thresholds: dict[str, float] = metadata.get("theme_thresholds") or {t: 0.5 for t in self.labels.themes}
         # Calibration fitted at training time (training/calibration.py); absent in older versions.
         self.temperature = (metadata.get("params") or {}).get("temperature")
         clf = pipeline.steps[-1][1]
         self._classes = list(clf.classes_)
-        self._order = [self._classes.index(label) for label in LABELS]
+        self._order = [self._classes.index(label) for label in self.labels.ids]
+        self._themes = tuple(getattr(clf, "themes_", self.labels.themes))
         names = pipeline.named_steps["features"].get_feature_names_out()
         self._evidence_mask = np.array([n.startswith(EVIDENCE_VIEWS) for n in names])
         terms = [n.split("__", 1)[1] for n in names]
@@ -77,22 +79,23 @@ class ThemeClassifier:
         """
         if len(docs) <= COMPILED_MAX_DOCS:
             scored = (self._scorer.score(doc) for doc in docs)
-            rows = [(calibrate(proba[self._order], self.temperature, LABELS), presence, idx, vals) for proba, presence, idx, vals in scored]
+            rows = [(calibrate(proba[self._order], self.temperature, self.labels.ids), presence, idx, vals) for proba, presence, idx, vals in scored]
         else:
             features = self.pipeline[:-1].transform(docs).tocsr()
             clf = self.pipeline.steps[-1][1]
             proba, presence = clf.predict_proba(features)[:, self._order], clf.presence_proba(features)
-            proba = calibrate(proba, self.temperature, LABELS)
+            proba = calibrate(proba, self.temperature, self.labels.ids)
             spans = zip(features.indptr[:-1], features.indptr[1:])
             rows = [(proba[i], presence[i], features.indices[a:b], features.data[a:b]) for i, (a, b) in enumerate(spans)]
         return [self._prediction(*row, evidence) for row in rows]
 
     def _prediction(self, proba: np.ndarray, presence: np.ndarray, idx: np.ndarray, vals: np.ndarray, n_evidence: int) -> Prediction:
-        theme = LABELS[int(proba.argmax())]
-        scores = {label: round(float(p), 4) for label, p in zip(LABELS, proba)}
-        found = {t: float(p) for t, p in zip(THEMES, presence) if t == theme or p >= self.thresholds.get(t, 0.5)}
+        labels = self.labels
+        theme = labels.ids[int(proba.argmax())]
+        scores = {label: round(float(p), 4) for label, p in zip(labels.ids, proba)}
+        found = {t: float(p) for t, p in zip(self._themes, presence) if t == theme or p >= self.thresholds.get(t, 0.5)}
         themes = sorted(found, key=lambda t: (t != theme, -found[t]))
-        return Prediction(theme, NAMES_ZH[theme], scores[theme], scores, themes, self._evidence(idx, vals, theme, n_evidence))
+        return Prediction(theme, labels.name_zh(theme), scores[theme], scores, themes, self._evidence(idx, vals, theme, n_evidence))
 
     def classify(self, text: str, title: str | None = None) -> Prediction:
         """Prediction for one article."""

@@ -35,13 +35,20 @@ class ThemeEstimator(ClassifierMixin, BaseEstimator):
         Primary labels, in the order of ``predict_proba``'s columns.
     primary_ : LogisticRegression
     presence_ : list of LogisticRegression or None
-        One per theme in ``THEMES`` order; None for a theme never (or always) present.
+        One per theme in ``themes_`` order; None for a theme never (or always) present.
+    themes_ : tuple of str
+        The theme ids (``themes``, or the shipped four).
     """
 
-    def __init__(self, C: float = 10.0, class_weight: str | None = "balanced", other_weight: float = 1.0) -> None:
+    def __init__(self, C: float = 10.0, class_weight: str | None = "balanced", other_weight: float = 1.0, themes: tuple[str, ...] | None = None) -> None:
         self.C = C
         self.class_weight = class_weight
         self.other_weight = other_weight
+        self.themes = themes
+
+    def __setstate__(self, state: dict) -> None:
+        state = {"themes": None, "themes_": THEMES, **state}  # versions saved before label sets
+        super().__setstate__(state)
 
     def fit(self, X, y, themes=None):
         """Fit on features ``X``, labels ``y`` and, when given, ``themes`` (lists of theme ids)."""
@@ -49,8 +56,9 @@ class ThemeEstimator(ClassifierMixin, BaseEstimator):
             raise ValueError(f"other_weight must be in (0, 10], got {self.other_weight!r}")
         self.primary_ = LogisticRegression(C=self.C, max_iter=3000, class_weight=self.class_weight).fit(X, y)
         self.classes_ = self.primary_.classes_
+        self.themes_ = tuple(self.themes or THEMES)
         self.presence_ = []
-        for theme in THEMES:
+        for theme in self.themes_:
             if themes is None:
                 target = np.asarray(y) == theme
             else:
@@ -83,9 +91,9 @@ class ThemeEstimator(ClassifierMixin, BaseEstimator):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
     def presence_proba(self, X) -> np.ndarray:
-        """Probability that each theme (columns in ``THEMES`` order) is substantially present."""
+        """Probability that each theme (columns in ``themes_`` order) is substantially present."""
         check_is_fitted(self, "presence_")
-        out = np.zeros((X.shape[0], len(THEMES)))
+        out = np.zeros((X.shape[0], len(self.presence_)))
         for j, model in enumerate(self.presence_):
             if model is not None:
                 out[:, j] = model.predict_proba(X)[:, 1]

@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from service.labels import THEMES
 from service.text.lexicon import load_lexicon
 from service.text.prepare import clean, to_simplified
-from service.text.tokenizer import content, cut
+from service.text.tokenizer import add_terms, content, cut
 
 HEAD_CHARS = 160
 
@@ -250,6 +250,11 @@ class PolicyTermFeatures(BaseEstimator, TransformerMixin):
     ----------
     lexicon_path : str or None
         Lexicon file; the shipped lexicon when None.
+    themes : tuple of str or None
+        The model's theme ids, in order (the shipped four when None).
+    extra_terms : dict or None
+        Seed terms of the label set (term → label ids), counted as the lexicon's terms are
+        and added to the tokenizer when the model is fitted or loaded.
 
     Attributes
     ----------
@@ -257,17 +262,32 @@ class PolicyTermFeatures(BaseEstimator, TransformerMixin):
         Term → indices of the themes it signals, read from the lexicon in ``fit``.
     """
 
-    def __init__(self, lexicon_path: str | None = None) -> None:
+    def __init__(self, lexicon_path: str | None = None, themes: tuple[str, ...] | None = None, extra_terms: dict | None = None) -> None:
         self.lexicon_path = lexicon_path
+        self.themes = themes
+        self.extra_terms = extra_terms
+
+    def __setstate__(self, state: dict) -> None:
+        state = {"themes": None, "extra_terms": None, **state}  # versions saved before label sets
+        super().__setstate__(state)
+        if self.extra_terms:
+            add_terms(self.extra_terms)
+
+    def theme_ids(self) -> tuple[str, ...]:
+        """The themes counted, in column order."""
+        return tuple(self.themes or THEMES)
 
     def fit(self, docs, y=None):  # noqa: D102 - scikit-learn contract
-        lexicon = load_lexicon(self.lexicon_path)
-        terms = {t: tuple(THEMES.index(x) for x in tags if x in THEMES) for t, tags in lexicon.terms.items()}
+        lexicon = load_lexicon(self.lexicon_path).extended(dict(self.extra_terms or {}))
+        if self.extra_terms:
+            add_terms(self.extra_terms)
+        themes = self.theme_ids()
+        terms = {t: tuple(themes.index(x) for x in tags if x in themes) for t, tags in lexicon.terms.items()}
         self.terms_ = {t: idx for t, idx in terms.items() if idx}
         return self
 
     def _counts(self, tokens: list[str]) -> np.ndarray:
-        counts = np.zeros(len(THEMES))
+        counts = np.zeros(len(self.theme_ids()))
         get = self.terms_.get
         for idx in filter(None, map(get, tokens)):
             for j in idx:
@@ -281,10 +301,10 @@ class PolicyTermFeatures(BaseEstimator, TransformerMixin):
 
     def transform(self, docs):  # noqa: D102 - scikit-learn contract
         check_is_fitted(self, "terms_")
-        rows = np.zeros((len(docs), 3 * len(THEMES)))
+        rows = np.zeros((len(docs), 3 * len(self.theme_ids())))
         for i, doc in enumerate(docs):
             rows[i] = self.row(doc)
         return sp.csr_matrix(rows)
 
     def get_feature_names_out(self, input_features=None):  # noqa: D102
-        return np.array([f"{part}_{t}" for part in ("head", "body", "density") for t in THEMES], dtype=object)
+        return np.array([f"{part}_{t}" for part in ("head", "body", "density") for t in self.theme_ids()], dtype=object)

@@ -12,7 +12,6 @@ from collections import Counter
 
 import numpy as np
 
-from service.labels import THEMES
 from service.model.features import CharTfidf, PolicyTermFeatures, Prepared, ViewTfidf, char_codes, prepare_document
 
 
@@ -86,14 +85,14 @@ class CompiledScorer:
         return np.concatenate(parts_i), np.concatenate(parts_v)
 
     def score(self, doc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(primary probabilities in the estimator's class order, presence probabilities in THEMES
-        order, feature indices, feature values) of one composed document."""
+        """(primary probabilities in the estimator's class order, presence probabilities in the
+        estimator's ``themes_`` order, feature indices, feature values) of one composed document."""
         idx, vals = self._features(prepare_document(doc))
         z = vals @ self.weights[idx] + self.bias
         logits = z[: self.n_classes]
         proba = np.exp(logits - logits.max())
         proba /= proba.sum()
-        presence = np.zeros(len(THEMES))
+        presence = np.zeros(len(self.presence_rows))
         for j, row in enumerate(self.presence_rows):
             if row is not None:
                 presence[j] = 1.0 / (1.0 + np.exp(-z[row]))

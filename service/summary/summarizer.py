@@ -16,7 +16,6 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from service.labels import THEMES
 from service.text.lexicon import Lexicon, default_lexicon
 from service.text.sentences import Sentence, split_sentences
 from service.text.tokenizer import Tokenizer, tokenize
@@ -163,7 +162,7 @@ class Summarizer:
         term_value = {}  # every occurrence counts; the article's own themes count double
         for term in doc_tf.keys() & lexicon.terms.keys():
             tags = set(lexicon.terms[term])
-            term_value[term] = 2.0 if own & tags else (1.0 if tags & set(THEMES) else 0.5)
+            term_value[term] = 2.0 if own & tags else (1.0 if tags - {"general"} else 0.5)
         title_grams = _bigrams(title)
         w = self.weights
         out = []

@@ -48,6 +48,18 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self.terms)
 
+    def extended(self, extra: dict[str, tuple[str, ...]]) -> Lexicon:
+        """This lexicon plus a label set's seed terms (term → label ids); itself when there are none."""
+        if not extra:
+            return self
+        terms = dict(self.terms)
+        for term, tags in extra.items():
+            terms[term] = tuple(dict.fromkeys((*terms.get(term, ()), *tags)))
+        digest = hashlib.sha256((self.sha256 + repr(sorted(extra.items()))).encode()).hexdigest()
+        tags_all = {t for tags in terms.values() for t in tags}
+        by_theme = {t: frozenset(w for w, tags in terms.items() if t in tags) for t in tags_all}
+        return Lexicon(terms, digest, self.path, by_theme)
+
 
 def load_lexicon(path: Path | str | None = None) -> Lexicon:
     """Read and validate a lexicon file; raise :class:`LexiconError` naming the bad line."""

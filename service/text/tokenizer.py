@@ -34,13 +34,14 @@ class Tokenizer:
         self._engine = None
         self._lock = threading.Lock()
         self._content = _ContentWords()
+        self._added: dict[str, None] = {}  # terms added after construction (a model's seed terms), in order
 
     def initialize(self) -> None:
         """Load the dictionary and the user terms (done once, on first use)."""
         with self._lock:
             if self._engine is not None:
                 return
-            terms = self.user_terms if self.user_terms is not None else tuple(default_lexicon().terms)
+            terms = (*(self.user_terms if self.user_terms is not None else tuple(default_lexicon().terms)), *self._added)
             if self.backend == "rjieba":
                 import rjieba
 
@@ -61,6 +62,22 @@ class Tokenizer:
                     engine.suggest_freq(term, tune=True)
                 self._cut = engine.lcut
             self._engine = engine
+
+    def add_terms(self, terms: Iterable[str]) -> None:
+        """Keep ``terms`` whole from now on (seed terms of a user's theme, added when its model loads)."""
+        with self._lock:
+            new = [t for t in terms if t and t not in self._added]
+            self._added.update(dict.fromkeys(new))
+            if self._engine is not None:
+                for term in new:
+                    self._add(term)
+
+    def _add(self, term: str) -> None:
+        if self.backend == "rjieba":
+            self._engine.add_word(term, self._engine.suggest_freq(term), None)
+        else:
+            self._engine.add_word(term)
+            self._engine.suggest_freq(term, tune=True)
 
     def cut(self, text: str) -> list[str]:
         """Segment ``text`` like ``jieba.lcut``: every character kept, punctuation included."""
@@ -104,6 +121,15 @@ _default = Tokenizer()
 def cut(text: str) -> list[str]:
     """Segment with the default tokenizer (jieba dictionary + shipped lexicon)."""
     return _default.cut(text)
+
+
+def add_terms(terms: Iterable[str]) -> None:
+    """Add terms to the default tokenizer's dictionary, for the rest of the process.
+
+    A model trained with a user's seed terms registers them when it is trained or loaded,
+    so they are segmented whole, as the lexicon's terms are.
+    """
+    _default.add_terms(terms)
 
 
 def tokenize(text: str) -> list[str]:
