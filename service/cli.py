@@ -27,16 +27,25 @@ def _load(model_dir: Path | None):
         raise click.ClickException(str(exc)) from None
 
 
-def _read_text(source: str) -> str:
-    from service.text.encoding import DecodeError, decode
+def _read_document(source: str):
+    """The file (or standard input) as a document: PDF, Word, HTML or text, known from its content."""
+    from service.documents import DocumentError, read_document
 
     try:
         data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-        return decode(data)
+        return read_document(data, "" if source == "-" else Path(source).name)
     except OSError as exc:
         raise click.ClickException(f"cannot read {source}: {exc.strerror}") from None
-    except DecodeError as exc:
-        raise click.ClickException(f"undecodable_text: {source}: {exc}") from None
+    except DocumentError as exc:
+        code = "empty_text" if exc.code == "empty_document" else exc.code  # the code an empty article has everywhere
+        raise click.ClickException(f"{code}: {source}: {exc.message}") from None
+
+
+def _articles(source: str) -> list:
+    """The articles of a bulletin file (headlines marked by the format where it has them)."""
+    from service.documents import articles
+
+    return articles(_read_document(source))
 
 
 @click.group()
@@ -52,15 +61,13 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @model_option
 def classify(source: str, title: str | None, split: bool, as_json: bool, model_dir: Path | None) -> None:
-    """Classify one article (or a bulletin with --split) from SOURCE (a file or - for stdin)."""
-    from service.text.bulletin import split_bulletin
+    """Classify one article (or a bulletin with --split) from SOURCE: a text, PDF, Word or HTML file, or - for stdin."""
+    from service.documents import articles as articles_of
 
-    text = _read_text(source)
-    if not text.strip():
-        raise click.ClickException("empty_text: the input holds no text")
+    document = _read_document(source)
     model = _load(model_dir)
-    articles = split_bulletin(text) if split else None
-    items = [(a.title, a.text) for a in articles] if articles else [(title, text)]
+    articles = articles_of(document) if split else None
+    items = [(a.title, a.text) for a in articles] if articles else [(title or document.title, document.text)]
     for n, (item_title, item_text) in enumerate(items, 1):
         p = model.classify(item_text, item_title)
         if as_json:
@@ -79,15 +86,13 @@ def classify(source: str, title: str | None, split: bool, as_json: bool, model_d
 @click.option("--json", "as_json", is_flag=True, help="Print the summary with sentences, offsets and keywords as JSON.")
 @model_option
 def summarize(source: str, title: str | None, max_chars: int | None, max_sentences: int | None, as_json: bool, model_dir: Path | None) -> None:
-    """Print an extractive summary of one article from SOURCE (a file or - for stdin)."""
+    """Print an extractive summary of one article from SOURCE: a text, PDF, Word or HTML file, or - for stdin."""
     from service.analyzer import Analyzer
 
     if max_chars is not None and max_sentences is not None:
         raise click.UsageError("give --max-chars or --max-sentences, not both")
-    text = _read_text(source)
-    if not text.strip():
-        raise click.ClickException("empty_text: the input holds no text")
-    result = Analyzer(_load(model_dir)).analyze(text, title, max_chars=max_chars, max_sentences=max_sentences)
+    document = _read_document(source)
+    result = Analyzer(_load(model_dir)).analyze(document.text, title or document.title, max_chars=max_chars, max_sentences=max_sentences)
     if as_json:
         keys = ("theme", "themes", "summary", "over_budget", "sentences", "keywords", "model_version")
         click.echo(json.dumps({k: result[k] for k in keys}, ensure_ascii=False, indent=2))
@@ -98,10 +103,8 @@ def summarize(source: str, title: str | None, max_chars: int | None, max_sentenc
 @cli.command()
 @click.argument("source", default="-", type=click.Path(allow_dash=True, dir_okay=False))
 def split(source: str) -> None:
-    """Split a bulletin into articles; print one JSON object (title, text) per article."""
-    from service.text.bulletin import split_bulletin
-
-    for n, article in enumerate(split_bulletin(_read_text(source)), 1):
+    """Split a bulletin (text, PDF, Word or HTML) into articles; print one JSON object (title, text) per article."""
+    for n, article in enumerate(_articles(source), 1):
         click.echo(json.dumps({"id": f"{Path(source).name}#{n}", "title": article.title, "text": article.text}, ensure_ascii=False))
 
 
@@ -311,12 +314,115 @@ def examples_add(files, added_by, db) -> None:
     from service.examples.store import ExamplesStore
     from training.data import DataError, load_examples
 
+    store = ExamplesStore(db)
     try:
-        rows = load_examples(*files)
-        ids = ExamplesStore(db).add(rows, source="file", added_by=added_by)
+        rows = load_examples(*files, labels=store.label_set())
+        ids = store.add(rows, source="file", added_by=added_by)
     except (DataError, ValueError) as exc:
         raise click.ClickException(f"{exc}; nothing was stored") from None
     click.echo(f"stored {len(ids)} examples")
+
+
+@cli.group()
+def themes() -> None:
+    """The label set: list it, add a theme of your own (with seed policy terms), rename or remove one.
+
+    The next `zonedigest train --db ...` trains a model that predicts every label of the set;
+    the served model keeps its own set until a new version is promoted.
+    """
+
+
+def _print_labels(labels, counts: dict[str, int], served: tuple[str, ...] | None) -> None:
+    for label in labels.labels:
+        mark = "" if served is None or label.id in served else "  (not in the served model yet: retrain)"
+        terms = f"  terms: {'、'.join(label.terms)}" if label.terms else ""
+        click.echo(f"{label.id:<14}{label.name_zh:<8}{counts.get(label.id, 0):>6} stored  {label.description}{terms}{mark}")
+
+
+@themes.command("list")
+@db_option
+@model_option
+def themes_list(db, model_dir) -> None:
+    """Every label of the store's set, its stored examples, and whether the served model knows it."""
+    from service.examples.store import ExamplesStore
+    from service.model.artifact import ModelError, read_metadata, resolve_model_dir
+
+    store = ExamplesStore(db)
+    counts: dict[str, int] = {}
+    for ex in store.examples():
+        counts[ex.label] = counts.get(ex.label, 0) + 1
+    try:
+        from service.labels import LabelSet
+
+        served = LabelSet.from_json(read_metadata(resolve_model_dir(model_dir)).get("labels")).ids
+    except ModelError:
+        served = None
+    _print_labels(store.label_set(), counts, served)
+
+
+def _lexicon_terms(path: Path, label_id: str) -> list[str]:
+    """Terms for ``label_id`` from a TERM<TAB>LABEL file (or one term a line)."""
+    terms = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, _, tags = line.partition("\t")
+        if tags and label_id not in [t.strip() for t in tags.split(",")]:
+            continue
+        if not term.strip():
+            raise click.ClickException(f"{path}:{lineno}: expected TERM or TERM<TAB>LABELS")
+        terms.append(term.strip())
+    return terms
+
+
+@themes.command("add")
+@click.argument("label_id", metavar="ID")
+@click.option("--name-zh", required=True, help="Chinese name, e.g. 科技创新.")
+@click.option("--description", default="", help="What a story of this theme is mainly about.")
+@click.option("--terms", default="", help="Seed policy terms, comma-separated, e.g. 研发,专利,成果转化.")
+@click.option(
+    "--lexicon", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="File of seed terms: TERM<TAB>LABELS, or a term a line."
+)
+@db_option
+def themes_add(label_id, name_zh, description, terms, lexicon, db) -> None:
+    """Add theme ID (or update its name, description and terms) in the examples store's label set."""
+    from service.examples.store import ExamplesStore
+
+    seed = [t for t in terms.replace("，", ",").split(",") if t.strip()] + (_lexicon_terms(lexicon, label_id) if lexicon else [])
+    try:
+        labels = ExamplesStore(db).add_label(label_id, name_zh, description, seed)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"label set: {', '.join(labels.ids)}; {len(labels[label_id].terms)} seed terms for {label_id}. Add examples, then retrain.")
+
+
+@themes.command("rename")
+@click.argument("old")
+@click.argument("new")
+@db_option
+def themes_rename(old, new, db) -> None:
+    """Rename label OLD to NEW, in the label set and in every stored example."""
+    from service.examples.store import ExamplesStore
+
+    try:
+        ExamplesStore(db).rename_label(old, new)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"renamed {old} to {new}")
+
+
+@themes.command("remove")
+@click.argument("label_id", metavar="ID")
+@db_option
+def themes_remove(label_id, db) -> None:
+    """Remove theme ID from the label set (refused while stored examples use it)."""
+    from service.examples.store import ExamplesStore
+
+    try:
+        labels = ExamplesStore(db).remove_label(label_id)
+    except (ValueError, KeyError) as exc:
+        raise click.ClickException(exc.args[0] if isinstance(exc, ValueError) else f"no label {label_id!r}") from None
+    click.echo(f"label set: {', '.join(labels.ids)}")
 
 
 @examples.command("list")
@@ -358,17 +464,37 @@ def examples_remove(ids, db) -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-n", "count", default=50, show_default=True, type=click.IntRange(min=1), help="How many articles to suggest.")
 @click.option("-o", "--output", default="-", help="JSONL file to write (default: standard output).")
+@click.option("--label", default=None, help="Find candidates of this label (a theme of your own, even one the model lacks), plus the least certain.")
+@db_option
 @model_option
-def examples_suggest(inputs, count, output, model_dir) -> None:
-    """Pick the articles of unlabeled INPUTS whose labels would teach the model most."""
+def examples_suggest(inputs, count, output, label, db, model_dir) -> None:
+    """Pick the articles of unlabeled INPUTS whose labels would teach the model most.
+
+    With --label, most picks are the articles most likely of that label, judged from the
+    model (when it knows the label), the label's seed terms and its stored examples.
+    """
     from service.batch.inputs import InputError, check_inputs, read_records
-    from service.examples.suggest import suggest
+    from service.examples.store import ExamplesStore
+    from service.examples.suggest import suggest, suggest_for_label
 
     try:
         check_inputs(list(inputs))
     except InputError as exc:
         raise click.ClickException(str(exc)) from None
-    picked = suggest([r for r in read_records(list(inputs)) if r.error is None], _load(model_dir), count)
+    records = [r for r in read_records(list(inputs)) if r.error is None]
+    model = _load(model_dir)
+    if label is None:
+        picked = suggest(records, model, count)
+    else:
+        store = ExamplesStore(db)
+        labels = store.label_set()
+        if label not in labels and label not in model.labels:
+            raise click.ClickException(f"unknown label {label!r}; add it first: zonedigest themes add {label} --name-zh ... --terms ...")
+        terms = labels[label].terms if label in labels else ()
+        try:
+            picked = suggest_for_label(records, model, count, label, terms, store.examples(label=label))
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
     lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in picked)
     if output == "-":
         click.echo(lines, nl=False)

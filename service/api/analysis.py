@@ -8,7 +8,6 @@ from service.api.context import current_analyzer, elapsed_ms, state
 from service.api.errors import APIError
 from service.api.schemas import Article, Batch, BatchItem, Bulletin
 from service.api.validation import json_body, parse
-from service.labels import DESCRIPTIONS, LABELS, NAMES_ZH
 
 analysis = Blueprint("analysis", __name__, url_prefix="/v1")
 
@@ -80,8 +79,11 @@ def split():
 
 @analysis.get("/themes")
 def themes():
-    """The label set."""
-    return {"themes": [{"id": t, "name_zh": NAMES_ZH[t], "description": DESCRIPTIONS[t]} for t in LABELS]}
+    """The served model's label set, and the examples store's (what the next training learns)."""
+    from service.api.retraining import store
+
+    served = current_analyzer().model.labels
+    return {"themes": served.to_json(), "next": store().label_set().to_json(), "model_version": current_analyzer().model_version}
 
 
 @analysis.get("/model")

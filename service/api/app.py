@@ -1,6 +1,7 @@
 """The Flask application factory: ``create_app(config)`` loads the model and registers the blueprints.
 
 Blueprints, one job each: :mod:`~service.api.analysis` (themes and summaries),
+:mod:`~service.api.files` (uploaded PDF, Word, HTML and text files),
 :mod:`~service.api.retraining` (examples, feedback, training, reload), :mod:`~service.api.ops`
 (health and metrics), :mod:`~service.api.openapi` (``/openapi.json``, ``/docs``) and
 :mod:`~service.api.web` (the web page).
@@ -21,6 +22,7 @@ from service.api.settings import load_settings
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app: settings, model (loaded now, before any worker forks), blueprints."""
     from service.api.analysis import analysis
+    from service.api.files import files
     from service.api.openapi import docs
     from service.api.ops import ops
     from service.api.retraining import retraining
@@ -44,6 +46,6 @@ def create_app(config: Mapping | None = None) -> Flask:
     def _watch_models() -> None:  # each worker looks for a promotion itself
         holder.check(float(app.config["MODEL_POLL_SECONDS"]))
 
-    for blueprint in (analysis, retraining, ops, docs, page):
+    for blueprint in (analysis, files, retraining, ops, docs, page):
         app.register_blueprint(blueprint)
     return app

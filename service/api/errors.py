@@ -15,6 +15,13 @@ CODES = {
     "text_too_long": 400,
     "batch_too_large": 400,
     "unsupported_media_type": 415,
+    # an uploaded file that gives no text (service.documents)
+    "unsupported_type": 415,
+    "corrupt_file": 400,
+    "encrypted_file": 400,
+    "no_text_layer": 400,
+    "empty_document": 400,
+    "undecodable": 400,
     "payload_too_large": 413,
     "unauthorized": 401,
     "not_found": 404,

@@ -13,6 +13,7 @@ from service.api.schemas import REQUEST_MODELS, RESPONSE_MODELS
 
 docs = Blueprint("docs", __name__)
 
+
 def _schemas() -> dict:
     """JSON Schemas of every request and response model, under ``#/components/schemas``."""
     _, defs = models_json_schema([(m, "validation") for m in REQUEST_MODELS + RESPONSE_MODELS], ref_template="#/components/schemas/{model}")
@@ -39,6 +40,11 @@ def _post(summary: str, body: dict, response: dict) -> dict:
     return {"post": {"summary": summary, "requestBody": {"required": True, **_json(body, "JSON body")}, "responses": {"200": _json(response, "OK"), **_ERRORS}}}
 
 
+def _upload(summary: str, response: dict) -> dict:
+    body = {"required": True, "description": "multipart/form-data", "content": {"multipart/form-data": {"schema": _ref("UploadedFile")}}}
+    return {"post": {"summary": summary, "requestBody": body, "responses": {"200": _json(response, "OK"), **_ERRORS}}}
+
+
 def _write(summary: str, body: dict, status: str) -> dict:
     """A write endpoint: needs the Bearer token when one is configured."""
     responses = {status: _json(_OBJECT, "OK"), "401": _json(_ref("Error"), "Missing or wrong token"), **_ERRORS}
@@ -60,11 +66,35 @@ def spec() -> dict:
             "/v1/summarize": _post("Summary of one article", _ref("Article"), _ref("Summarized")),
             "/v1/analyze/batch": _post("Theme and summary of up to MAX_BATCH_ITEMS articles", _ref("Batch"), _ref("BatchAnswer")),
             "/v1/split": _post("Split a bulletin into its articles", _ref("Bulletin"), _ref("Articles")),
-            "/v1/themes": _get("The label set", _OBJECT),
+            "/v1/analyze/file": _upload("Theme and summary of every article of an uploaded PDF, Word, HTML or text file", _ref("FileAnswer")),
+            "/v1/split/file": _upload("Split an uploaded PDF, Word, HTML or text bulletin into its articles", _ref("FileArticles")),
+            "/v1/themes": {
+                **_get("The served model's label set, and the store's (what the next training learns)", _OBJECT),
+                **_write("Add a theme of your own (id, Chinese name, description, seed terms)", _ref("Theme"), "201"),
+            },
             "/v1/model": _get("The served model's version and metrics", _OBJECT),
             "/v1/examples": _write(
                 "Store labeled examples (one object, or {examples: [...]}); all or none", {"oneOf": [_ref("LabeledExample"), _ref("Examples")]}, "201"
             ),
+            "/v1/themes/{label_id}": {
+                "delete": {
+                    "summary": "Remove a theme no stored example uses",
+                    "security": [{"bearer": []}],
+                    "parameters": [{"name": "label_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": _json(_OBJECT, "OK"),
+                        "401": _json(_ref("Error"), "Missing or wrong token"),
+                        "404": _json(_ref("Error"), "Unknown theme"),
+                        "409": _json(_ref("Error"), "Stored examples use it"),
+                    },
+                }
+            },
+            "/v1/themes/{label_id}/rename": {
+                "post": {
+                    **_write("Rename a theme, in the label set and every stored example", _ref("Rename"), "200")["post"],
+                    "parameters": [{"name": "label_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                }
+            },
             "/v1/feedback": _write("Store the corrected or confirmed label of an analysed text", _ref("LabeledExample"), "201"),
             "/v1/train": _write("Retrain in the background on the training data plus stored examples", _ref("Train"), "202"),
             "/v1/train/{job_id}": {

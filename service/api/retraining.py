@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, request
 
 from service.api.context import state
 from service.api.errors import APIError
-from service.api.schemas import Train
+from service.api.schemas import Rename, Theme, Train
 from service.api.validation import json_body, parse
 
 retraining = Blueprint("retraining", __name__, url_prefix="/v1")
@@ -42,10 +42,10 @@ def store():
 def _examples_from(items: list, prefix: str) -> list:
     from service.examples.record import DataError, validate_record
 
-    out = []
+    out, labels = [], store().label_set()
     for i, item in enumerate(items):
         try:
-            out.append(validate_record(item, "request", i + 1))
+            out.append(validate_record(item, "request", i + 1, labels))
         except DataError as exc:
             code = "missing_field" if "missing field" in exc.message else ("empty_text" if "empty text" in exc.message else "invalid_value")
             raise APIError(code, f"{prefix}[{i}]: {exc.message}; nothing was stored", f"{prefix}[{i}]") from None
@@ -66,6 +66,43 @@ def add_examples():
     except ValueError as exc:
         raise APIError("invalid_value", f"{exc}; nothing was stored", "examples") from None
     return {"stored": len(ids), "ids": ids}, 201
+
+
+@retraining.post("/themes")
+def add_theme():
+    """Add a theme to the store's label set (or update its name, description and seed terms)."""
+    require_token()
+    theme = parse(Theme, json_body())
+    try:
+        labels = store().add_label(theme.id, theme.name_zh, theme.description, theme.terms)
+    except ValueError as exc:
+        raise APIError("invalid_value", str(exc), "id" if "label id" in str(exc) else "terms") from None
+    return {"themes": labels.to_json()}, 201
+
+
+@retraining.delete("/themes/<label_id>")
+def remove_theme(label_id: str):
+    """Remove a theme no stored example uses."""
+    require_token()
+    try:
+        labels = store().remove_label(label_id)
+    except KeyError:
+        raise APIError("not_found", f"no theme {label_id!r} in the label set") from None
+    except ValueError as exc:
+        raise APIError("conflict", str(exc)) from None
+    return {"themes": labels.to_json()}
+
+
+@retraining.post("/themes/<label_id>/rename")
+def rename_theme(label_id: str):
+    """Give a theme a new id, in the label set and every stored example."""
+    require_token()
+    new_id = parse(Rename, json_body()).id
+    try:
+        store().rename_label(label_id, new_id)
+    except ValueError as exc:
+        raise APIError("invalid_value", str(exc), "id") from None
+    return {"themes": store().label_set().to_json()}
 
 
 @retraining.post("/feedback")

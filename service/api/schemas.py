@@ -95,6 +95,34 @@ class Bulletin(Text):
     """``POST /v1/split``: a bulletin's text."""
 
 
+class FileOptions(Budget):
+    """Form fields beside the ``file`` of ``POST /v1/analyze/file`` (multipart: every value is text)."""
+
+    split: bool = Field(True, description="Split the file into the articles of its bulletin (false: the file is one article).")
+
+    @staticmethod
+    def from_form(form: dict[str, str]) -> dict:
+        """Form text as typed values: digits as integers, true/false as booleans (anything else fails validation)."""
+        out: dict = {}
+        for name in ("max_chars", "max_sentences"):
+            value = form.get(name, "").strip()
+            if value:
+                out[name] = int(value) if value.isdigit() and len(value) < 10 else value
+        flag = form.get("split", "").strip().lower()
+        if flag:
+            out["split"] = {"true": True, "1": True, "false": False, "0": False}.get(flag, flag)
+        return out
+
+
+class UploadedFile(Body):
+    """``POST /v1/analyze/file`` and ``/v1/split/file``: a multipart/form-data body (within MAX_BODY_BYTES)."""
+
+    file: bytes = Field(description="A bulletin or article as PDF, Word (.docx), HTML or text; its type is read from its content.")
+    max_chars: int | None = Field(None, description="Summary budget in characters (analyze only).")
+    max_sentences: int | None = Field(None, description="Summary budget in sentences (analyze only).")
+    split: bool = Field(True, description="Split into the bulletin's articles (analyze only; false: one article).")
+
+
 class LabeledExample(Body):
     """A labeled example (``POST /v1/examples``, ``/v1/feedback``).
 
@@ -113,6 +141,21 @@ class Examples(Body):
     """``POST /v1/examples`` with several examples: all are stored or none."""
 
     examples: list[LabeledExample]
+
+
+class Theme(Body):
+    """``POST /v1/themes``: a theme of the user's own (or new name, description, terms for one)."""
+
+    id: str = Field(description="Lower-case ASCII id, e.g. technology.", json_schema_extra={"pattern": "^[a-z][a-z0-9_]{1,31}$"})
+    name_zh: str = Field(description="Chinese name, e.g. 科技创新.")
+    description: str = ""
+    terms: list[str] = Field(default_factory=list, description="Seed policy terms, e.g. 研发, 专利, 成果转化.")
+
+
+class Rename(Body):
+    """``POST /v1/themes/{id}/rename``."""
+
+    id: str = Field(description="The new id.")
 
 
 class Train(Body):
@@ -223,5 +266,29 @@ class Articles(BaseModel):
     articles: list[SplitArticle]
 
 
-REQUEST_MODELS: tuple[type[BaseModel], ...] = (Article, BatchItem, Batch, Bulletin, LabeledExample, Examples, Train)
-RESPONSE_MODELS: tuple[type[BaseModel], ...] = (Error, Analysis, Classified, Summarized, BatchAnswer, Articles)
+class FileArticles(Articles):
+    """``POST /v1/split/file``."""
+
+    filename: str
+    kind: str = Field(description="pdf, docx, html or text, read from the file's content.")
+
+
+class FileResult(Summary, Classification):
+    """One article of an uploaded file (or an :class:`Error` with its ``id``)."""
+
+    id: str = Field(description="FILENAME#n")
+    title: str
+
+
+class FileAnswer(BaseModel):
+    """``POST /v1/analyze/file``: one entry per article of the file, in order."""
+
+    filename: str
+    kind: str
+    results: list[FileResult | Error]
+    model_version: str
+    elapsed_ms: float
+
+
+REQUEST_MODELS: tuple[type[BaseModel], ...] = (Article, BatchItem, Batch, Bulletin, UploadedFile, LabeledExample, Examples, Theme, Rename, Train)
+RESPONSE_MODELS: tuple[type[BaseModel], ...] = (Error, Analysis, Classified, Summarized, BatchAnswer, Articles, FileArticles, FileAnswer)

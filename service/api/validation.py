@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from flask import current_app, request
 from pydantic import BaseModel, ValidationError
-from werkzeug.exceptions import ClientDisconnected
+from werkzeug.exceptions import BadRequest, ClientDisconnected
 
 from service.api.errors import APIError, ClientStalled
 from service.api.schemas import MAX_BUDGET_CHARS, MAX_BUDGET_SENTENCES
@@ -22,17 +24,24 @@ M = TypeVar("M", bound=BaseModel)
 KINDS = {"str": "a string", "int": "an integer", "list": "a list", "bool": "a boolean", "dict": "an object", "model": "an object"}
 
 
-def json_body() -> dict:
-    """The request body as a JSON object, or a clear error."""
-    if request.mimetype != "application/json":
-        raise APIError("unsupported_media_type", f"send the body as application/json, not {request.mimetype or 'nothing'}")
+@contextmanager
+def reading_body(short_code: str) -> Iterator[None]:
+    """Read the body inside: a body that stalls is ``request_timeout``, one that ends early ``short_code``."""
     try:
-        raw = request.get_data(cache=True)
+        yield
     except ClientDisconnected as exc:  # werkzeug's word for a body that ended early, or stalled (service.api.server.ClientSocket)
         if isinstance(exc.__context__, ClientStalled):
             request.environ[ClientStalled.ENVIRON_KEY] = True  # the server must not wait for the rest of the body again
             raise APIError("request_timeout", f"the request body stalled for {current_app.config['CLIENT_TIMEOUT']:.0f} s") from None
-        raise APIError("invalid_json", "the request body ended before its Content-Length") from None
+        raise APIError(short_code, "the request body ended before its Content-Length") from None
+
+
+def json_body() -> dict:
+    """The request body as a JSON object, or a clear error."""
+    if request.mimetype != "application/json":
+        raise APIError("unsupported_media_type", f"send the body as application/json, not {request.mimetype or 'nothing'}")
+    with reading_body("invalid_json"):
+        raw = request.get_data(cache=True)
     try:
         payload = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -42,6 +51,23 @@ def json_body() -> dict:
     if not isinstance(payload, dict):
         raise APIError("wrong_type", f"body must be a JSON object, not {type(payload).__name__}")
     return without_lone_surrogates(payload) if _ESCAPED_SURROGATE.search(raw) else payload
+
+
+def uploaded_file() -> tuple[str, bytes, dict]:
+    """The ``file`` part of a ``multipart/form-data`` body (name and bytes) and the other form fields."""
+    if request.mimetype != "multipart/form-data":
+        raise APIError("unsupported_media_type", f"send the file as multipart/form-data (field 'file'), not {request.mimetype or 'nothing'}")
+    with reading_body("invalid_value"):
+        try:
+            files, form = request.files, request.form
+        except BadRequest as exc:  # a malformed multipart body
+            raise APIError("invalid_value", f"unreadable multipart body ({exc.description})", "file") from None
+    upload = files.get("file")
+    if upload is None:
+        raise APIError("missing_field", "file is required (a multipart part named 'file')", "file")
+    with reading_body("invalid_value"):
+        data = upload.read()
+    return upload.filename or "", data, {k: form[k] for k in form}
 
 
 def without_lone_surrogates(value: object) -> object:

@@ -1,7 +1,8 @@
 """Records to score, read from every input shape the batch scorer accepts.
 
 JSONL (``.jsonl``, ``.jsonl.gz``), CSV (``.csv``, columns mapped by name), a directory of
-``.txt``/``.md`` files (one article per file, ``id`` = relative path), and bulletins
+``.txt``/``.md``/``.pdf``/``.docx``/``.html`` files (one article per file, ``id`` = relative
+path; the type is read from the content by :mod:`service.documents`), and bulletins
 (``split=True``: each file's articles, ids ``file#1``, ``file#2`` ...). Records come in a
 fixed order (inputs as given, directory entries sorted), so a resumed run can skip what
 an earlier run finished. A record that cannot be read is yielded with an ``error``.
@@ -18,9 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from service.documents import DocumentError, articles, read_document
+from service.documents.sniff import sniff
 from service.text.encoding import DecodeError, decode
 
 TEXT_SUFFIXES = (".txt", ".md")
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".html", ".htm")
+FILE_SUFFIXES = TEXT_SUFFIXES + DOCUMENT_SUFFIXES  # files a directory input is scanned for
 
 
 class InputError(ValueError):
@@ -56,8 +61,8 @@ def check_inputs(paths: list[str]) -> None:
         p = Path(path)
         if not p.exists():
             raise InputError(f"cannot open input {path}: no such file or directory")
-        if p.is_file() and not (kind(p) or p.suffix.lower() in TEXT_SUFFIXES):
-            raise InputError(f"cannot read input {path}: expected .jsonl, .jsonl.gz, .csv, .txt, .md or a directory")
+        if p.is_file() and not (kind(p) or p.suffix.lower() in FILE_SUFFIXES):
+            raise InputError(f"cannot read input {path}: expected .jsonl, .jsonl.gz, .csv, .txt, .md, .pdf, .docx, .html or a directory")
 
 
 def kind(path: Path) -> str | None:
@@ -148,16 +153,30 @@ def _csv(text: str, source: str, columns: Columns) -> Iterator[Record]:
         yield Record(f"{source}:{row_no + 1}", error=f"invalid_csv: {exc}")
 
 
+def _articles(path: Path) -> tuple[str, list]:
+    """Text of a plain-text file, or the text and articles of a PDF, Word or HTML file (sniffed from its content)."""
+    with _binary(path) as f:
+        data = f.read()
+    if sniff(data, path.name) == "text":
+        return decode(data), []
+    document = read_document(data, path.name)
+    return document.text, articles(document)
+
+
 def _document(path: Path, rel: str, split: bool) -> Iterator[Record]:
     try:
-        text = _text_of(path)
+        text, found = _articles(path)
+    except DocumentError as exc:  # corrupt, encrypted, scanned ... : one clear error for this file
+        code = "empty_text" if exc.code == "empty_document" else exc.code  # the code an empty article has everywhere
+        yield Record(rel, error=f"{code}: {exc.message}")
+        return
     except (DecodeError, OSError) as exc:
         yield Record(rel, error=f"undecodable_text: {exc}")
         return
     if split:
         from service.text.bulletin import split_bulletin
 
-        articles = split_bulletin(text)
+        articles = found or split_bulletin(text)
         if not articles:
             yield Record(rel + "#1", error="empty_text: no article in the file")
         for n, article in enumerate(articles, 1):
@@ -169,7 +188,8 @@ def _document(path: Path, rel: str, split: bool) -> Iterator[Record]:
     if not text.strip():
         yield Record(rel, error="empty_text: the file is empty")
     else:
-        yield Record(rel, text)
+        title = found[0].title if len(found) == 1 and found[0].title else None
+        yield Record(rel, text, title)
 
 
 def read_records(paths: list[str], *, split: bool = False, columns: Columns = Columns(), stdin=None) -> Iterator[Record]:
@@ -187,7 +207,7 @@ def _records_with_source(paths: list[str], split: bool, columns: Columns, stdin)
             continue
         p = Path(path)
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in FILE_SUFFIXES)
             for f in files:
                 rel = f.relative_to(p).as_posix()
                 yield from ((r, rel) for r in _document(f, rel, split))
@@ -211,7 +231,7 @@ def count_records(paths: list[str], *, split: bool = False, columns: Columns = C
         if path == "-" or split:
             return None
         if p.is_dir():
-            total += sum(1 for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+            total += sum(1 for f in p.rglob("*") if f.is_file() and f.suffix.lower() in FILE_SUFFIXES)
         elif kind(p) == "jsonl":
             try:
                 total += sum(1 for line in _lines(p) if line.strip())

@@ -1,7 +1,17 @@
 "use strict";
-const NAMES = { talent: "人才", investment: "招商引资", energy: "能源", agriculture: "农业", other: "其他" };
+// The label set comes from the server (GET /v1/themes): the served model's labels, and the
+// store's labels that the review menu offers (a theme of the user's own before it is trained).
+const NAMES = {};
+let REVIEW_LABELS = [];
 const COLORS = { talent: "#2e7d32", investment: "#c62828", energy: "#ef6c00", agriculture: "#558b2f", other: "#607d8b" };
+const PALETTE = ["#6a1b9a", "#00838f", "#ad1457", "#4e342e", "#283593", "#9e9d24", "#d84315", "#00695c"];
 const $ = (id) => document.getElementById(id);
+const colour = (label) => COLORS[label] || (COLORS[label] = PALETTE[Object.keys(COLORS).length % PALETTE.length]);
+
+const labelsReady = fetch("/v1/themes").then((r) => r.json()).then((data) => {
+  for (const t of [...(data.next || []), ...data.themes]) NAMES[t.id] = t.name_zh;
+  REVIEW_LABELS = (data.next || data.themes).map((t) => t.id);
+}).catch(() => {});
 
 function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -47,7 +57,7 @@ async function sendFeedback(index, label) {
 }
 
 function reviewControls(index, theme) {
-  const options = Object.entries(NAMES).map(([id, name]) => `<option value="${id}">${name}</option>`).join("");
+  const options = REVIEW_LABELS.map((id) => `<option value="${escapeHtml(id)}">${escapeHtml(NAMES[id] || id)}</option>`).join("");
   return `<div class="review" data-index="${index}" data-theme="${theme}">
     <button type="button" class="confirm">✓ 正确</button>
     <select class="correct" aria-label="更正主题"><option value="">更正为…</option>${options}</select>
@@ -69,7 +79,7 @@ async function saveReview(box, label) {
   saved.className = "saved";
   try {
     await sendFeedback(Number(box.dataset.index), label);
-    saved.textContent = `已保存：${NAMES[label]}`;
+    saved.textContent = `已保存：${NAMES[label] || label}`;
   } catch (err) {
     saved.textContent = err.message;
     saved.className = "saved error";
@@ -79,16 +89,16 @@ async function saveReview(box, label) {
 function card(title, r, text) {
   const index = cardTexts.push({ title, text }) - 1;
   const bars = Object.entries(r.scores).map(([label, p]) => `
-    <div class="bar"><span>${NAMES[label]}</span>
-      <div class="track"><div class="fill" style="width:${(p * 100).toFixed(1)}%;background:${COLORS[label]}"></div></div>
+    <div class="bar"><span>${escapeHtml(NAMES[label] || label)}</span>
+      <div class="track"><div class="fill" style="width:${(p * 100).toFixed(1)}%;background:${colour(label)}"></div></div>
       <span>${(p * 100).toFixed(1)}%</span></div>`).join("");
-  const themes = r.themes.length ? r.themes.map((t) => NAMES[t]).join("、") : "无";
+  const themes = r.themes.length ? r.themes.map((t) => escapeHtml(NAMES[t] || t)).join("、") : "无";
   const evidence = r.evidence.length ? r.evidence.map((e) => `<span>${escapeHtml(e.term)}</span>`).join("") : "<span>—</span>";
   const summary = r.sentences.map(highlight).join("") || "（无可摘要的内容）";
   const keywords = r.keywords.map((k) => `<span class="${k.themes.length ? "policy" : ""}">${escapeHtml(k.term)}</span>`).join("");
   return `<article class="card">
     <h2>${escapeHtml(title || "（无标题）")}</h2>
-    <div><span class="theme t-${r.theme}" data-theme="${r.theme}">${NAMES[r.theme]}</span>置信度 ${(r.confidence * 100).toFixed(1)}%</div>
+    <div><span class="theme" style="background:${colour(r.theme)}" data-theme="${escapeHtml(r.theme)}">${escapeHtml(r.theme_zh || NAMES[r.theme] || r.theme)}</span>置信度 ${(r.confidence * 100).toFixed(1)}%</div>
     <div class="bars">${bars}</div>
     <div class="label">涉及主题</div><div class="themes">${themes}</div>
     <div class="label">判断依据</div><div class="chips">${evidence}</div>
@@ -100,6 +110,7 @@ function card(title, r, text) {
 
 async function analyse(event) {
   event.preventDefault();
+  await labelsReady;
   const text = $("text").value;
   const title = $("title").value.trim();
   const maxChars = parseInt($("budget").value, 10) || 120;
@@ -131,14 +142,44 @@ async function analyse(event) {
   }
 }
 
+async function analyseArticles(articles, label) {
+  await labelsReady;
+  const maxChars = parseInt($("budget").value, 10) || 120;
+  const items = articles.map((a, i) => ({ id: i + 1, title: a.title, text: a.text || a.title }));
+  const batch = await post("/v1/analyze/batch", { items, max_chars: maxChars });
+  $("results").innerHTML = batch.results.map((r, i) => (r.error
+    ? `<article class="card"><h2>${escapeHtml(articles[i].title || "（无标题）")}</h2><p>${escapeHtml(r.error.message)}</p></article>`
+    : card(articles[i].title, r, items[i].text))).join("");
+  $("status").textContent = `${label}：已识别 ${articles.length} 篇文章（模型 ${batch.model_version}）。`;
+}
+
 $("file").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   if (!file) return;
-  const buffer = await file.arrayBuffer();
-  let text;
-  try { text = new TextDecoder("utf-8", { fatal: true }).decode(buffer); }
-  catch { text = new TextDecoder("gb18030").decode(buffer); }
-  $("text").value = text.replace(/^\uFEFF/, "");
+  const status = $("status");
+  status.className = "";
+  if (/\.(txt|md)$/i.test(file.name)) {  // plain text: read here, analysed with 分析
+    const buffer = await file.arrayBuffer();
+    let text;
+    try { text = new TextDecoder("utf-8", { fatal: true }).decode(buffer); }
+    catch { text = new TextDecoder("gb18030").decode(buffer); }
+    $("text").value = text.replace(/^\uFEFF/, "");
+    return;
+  }
+  status.textContent = `正在读取 ${file.name}……`;
+  $("results").innerHTML = "";
+  try {  // PDF, Word, HTML: the server extracts the text and splits the bulletin
+    const form = new FormData();
+    form.append("file", file);
+    const response = await fetch("/v1/split/file", { method: "POST", body: form });
+    const data = await response.json();
+    if (!response.ok) throw new Error(`${(data.error || {}).message || "无法读取文件"}（${(data.error || {}).code || response.status}）`);
+    $("text").value = data.articles.map((a) => (a.title ? `${a.title}\n\n${a.text}` : a.text)).join("\n\n");
+    await analyseArticles(data.articles, `${file.name}（${data.kind}）`);
+  } catch (err) {
+    status.textContent = err.message;
+    status.className = "error";
+  }
 });
 $("form").addEventListener("submit", analyse);
 
@@ -146,6 +187,7 @@ $("suggestions").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   if (!file) return;
   const status = $("status");
+  await labelsReady;
   try {
     const rows = (await file.text()).split("\n").filter((line) => line.trim()).map((line) => JSON.parse(line));
     const items = rows.map((row, i) => ({ id: row.id || i + 1, title: row.title || "", text: row.text }));

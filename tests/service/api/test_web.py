@@ -165,3 +165,35 @@ def test_one_click_review_stores_the_corrected_theme(browser, tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_uploaded_pdf_and_word_bulletins_are_read_split_and_analysed(browser, live_server, seed_text, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.service.documents import make_files
+
+    make_files.require_font()
+    expected = [a.title for a in split_bulletin(seed_text)]
+    files = {
+        "bulletin.pdf": make_files.bulletin_pdf(make_files.seed_paragraphs(seed_text)),
+        "bulletin.docx": make_files.bulletin_docx(make_files.seed_sections(seed_text)),
+    }
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        browser.get(live_server + "/")
+        browser.find_element(By.ID, "file").send_keys(str(path))
+        WebDriverWait(browser, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".card .theme")) == len(expected))
+        titles = [h.text for h in browser.find_elements(By.CSS_SELECTOR, ".card h2")]
+        assert titles == expected, name
+        assert name in browser.find_element(By.ID, "status").text
+        assert browser.find_element(By.ID, "text").get_attribute("value").startswith(expected[0].split()[0])
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / "web-uploaded-docx.png"))
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(make_files.image_pdf())
+    browser.get(live_server + "/")
+    browser.find_element(By.ID, "file").send_keys(str(scan))
+    WebDriverWait(browser, 30).until(lambda d: "no_text_layer" in d.find_element(By.ID, "status").text)
+    assert not browser.find_elements(By.CSS_SELECTOR, ".card")
