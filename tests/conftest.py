@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from tests.reliability.loadgen import wait_ready as server_ready
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_68e821133d7a1dfb.txt"
 SHARED = ROOT.parent / "shared"
+SHIPPED_VERSION = (ROOT / "models" / "CURRENT").read_text(encoding="utf-8").strip()
 
 # The seed's eight articles as the label guide reads them: (title start, label, themes that must be listed).
 SEED_LABELS = [
@@ -73,3 +76,35 @@ def live_server(tmp_path_factory):
         yield server.base
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromium-driver must be installed in CI (.ci/run installs them)")
+        pytest.skip("chromium / chromedriver not installed (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    profile = tempfile.mkdtemp(prefix="zd-chromium-")
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1200,1800",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)

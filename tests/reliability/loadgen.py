@@ -66,16 +66,26 @@ def wait_ready(url: str, process: subprocess.Popen, timeout: float = 60.0) -> fl
     raise RuntimeError(f"server not ready at {url} after {timeout} s")
 
 
+def copy_shipped_model(target: Path) -> Path:
+    """A copy of the shipped model version at ``target``, its metadata naming it ``target.name``
+    (so that a copy served as v1 answers ``model_version`` v1 and a version trained beside it v2)."""
+    from service.model.artifact import resolve_model_dir
+
+    shutil.copytree(resolve_model_dir(ROOT / "models"), target)
+    meta = json.loads((target / "metadata.json").read_text(encoding="utf-8"))
+    meta["version"] = target.name
+    (target / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
 class LiveServer:
     """``zonedigest serve`` on a free port of 127.0.0.1, serving a copy of the shipped model (as
     ``v1``) with its own examples store and log under ``root``; never the repository's models/."""
 
     def __init__(self, root: Path, workers: int = 2, env: dict | None = None) -> None:
-        from service.model.artifact import resolve_model_dir
-
         self.root, self.models, self.db, self.log = root, root / "models", root / "z.db", root / "server.log"
         self.models.mkdir(parents=True)
-        shutil.copytree(resolve_model_dir(ROOT / "models"), self.models / "v1")
+        copy_shipped_model(self.models / "v1")
         (self.models / "CURRENT").write_text("v1\n")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"

@@ -1,6 +1,5 @@
 """Broken model files: refused with a clear error; a running service keeps its last good model."""
 
-import json
 import shutil
 import subprocess
 import sys
@@ -8,6 +7,7 @@ import time
 
 from service.model.artifact import resolve_model_dir
 from tests.conftest import ROOT, free_port, start_server, wait_ready
+from tests.reliability.loadgen import copy_shipped_model
 from tests.service.api.test_server import call
 
 
@@ -25,11 +25,8 @@ def test_start_without_a_valid_model_exits_with_what_to_do(tmp_path):
 def test_a_tampered_version_made_current_is_refused_and_the_last_good_model_serves(tmp_path):
     models = tmp_path / "models"
     models.mkdir()
-    shutil.copytree(resolve_model_dir(), models / "v1")
-    shutil.copytree(resolve_model_dir(), models / "v2")
-    meta = json.loads((models / "v2" / "metadata.json").read_text())
-    meta["version"] = "v2"
-    (models / "v2" / "metadata.json").write_text(json.dumps(meta))
+    copy_shipped_model(models / "v1")
+    copy_shipped_model(models / "v2")
     with open(models / "v2" / "model.joblib", "ab") as f:
         f.write(b"tampered")
     (models / "CURRENT").write_text("v1\n")

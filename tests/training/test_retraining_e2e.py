@@ -9,14 +9,13 @@ the quality gate's tolerance (0.01; one article of 270 moves regional macro-F1 b
 """
 
 import json
-import shutil
 import time
 
 import pytest
 
-from service.model.artifact import resolve_model_dir
 from service.model.classifier import load_model
 from tests.conftest import ROOT, free_port, shared_file, start_server, wait_ready
+from tests.reliability.loadgen import copy_shipped_model
 from tests.service.api.test_server import call
 from training.data import load_examples
 from training.evaluate import evaluate
@@ -33,7 +32,7 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
     models = root / "models"
     models.mkdir()
-    shutil.copytree(resolve_model_dir(), models / "v1")
+    copy_shipped_model(models / "v1")
     (models / "CURRENT").write_text("v1\n")
     env = {"ZONEDIGEST_MODEL_DIR": str(models), "ZONEDIGEST_TOKEN": TOKEN, "ZONEDIGEST_DB_PATH": str(root / "z.db"), "ZONEDIGEST_MODEL_POLL_SECONDS": "0.2"}
     port = free_port()

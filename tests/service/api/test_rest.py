@@ -6,6 +6,7 @@ import pytest
 
 from service.api.app import create_app
 from service.labels import LABELS
+from tests.conftest import SHIPPED_VERSION
 
 LONG_ARTICLE = "本报讯 今年以来，某县围绕粮食安全，新建高标准农田5万亩，配套建设灌溉渠道120公里。项目建成后，亩均增产粮食100斤以上。（李明）"
 
@@ -114,9 +115,9 @@ def test_read_endpoints(client):
     themes = client.get("/v1/themes").get_json()["themes"]
     assert [t["id"] for t in themes] == list(LABELS) and themes[0]["name_zh"] == "人才"
     model = client.get("/v1/model").get_json()
-    assert model["version"] == "v1" and model["metrics"]["cv"]["macro_f1"] > 0.8
+    assert model["version"] == SHIPPED_VERSION and model["metrics"]["cv"]["macro_f1"] > 0.8
     assert client.get("/healthz").get_json() == {"status": "ok"}
-    assert client.get("/readyz").get_json()["model_version"] == "v1"
+    assert client.get("/readyz").get_json()["model_version"] == SHIPPED_VERSION
 
 
 def test_metrics_count_requests_and_predictions(client):
@@ -124,7 +125,7 @@ def test_metrics_count_requests_and_predictions(client):
     text = client.get("/metrics").get_data(as_text=True)
     assert 'zonedigest_requests_total{route="/v1/classify",method="POST",status="200"' in text
     assert 'zonedigest_predictions_total{theme="agriculture"' in text
-    assert "zonedigest_request_duration_seconds_bucket" in text and 'zonedigest_model_info{version="v1"' in text
+    assert "zonedigest_request_duration_seconds_bucket" in text and f'zonedigest_model_info{{version="{SHIPPED_VERSION}"' in text
 
 
 def test_unexpected_error_is_500_with_request_id(app, monkeypatch):

@@ -1,17 +1,15 @@
 """The retraining loop against a real server: auth on write endpoints, feedback stored in
 SQLite, a promotion picked up under continuous load with no failed request, training jobs."""
 
-import json
-import shutil
 import sqlite3
 import threading
 import time
 
 import pytest
 
-from service.model.artifact import resolve_model_dir
 from service.model.versions import promote
 from tests.conftest import free_port, start_server, wait_ready
+from tests.reliability.loadgen import copy_shipped_model
 from tests.service.api.test_server import call
 
 TOKEN = "s3cret-token"
@@ -23,12 +21,8 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("retrain")
     models = root / "models"
     models.mkdir()
-    shipped = resolve_model_dir()
-    shutil.copytree(shipped, models / "v1")
-    shutil.copytree(shipped, models / "v2")
-    meta = json.loads((models / "v2" / "metadata.json").read_text())
-    meta["version"] = "v2"
-    (models / "v2" / "metadata.json").write_text(json.dumps(meta))
+    copy_shipped_model(models / "v1")
+    copy_shipped_model(models / "v2")
     (models / "CURRENT").write_text("v1\n")
     port = free_port()
     env = {"ZONEDIGEST_MODEL_DIR": str(models), "ZONEDIGEST_TOKEN": TOKEN, "ZONEDIGEST_DB_PATH": str(root / "z.db"), "ZONEDIGEST_MODEL_POLL_SECONDS": "0.2"}

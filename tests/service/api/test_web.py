@@ -1,48 +1,12 @@
 """The web page in a real headless browser (Debian chromium + chromium-driver, driven by selenium)."""
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
-
-import pytest
 
 from service.text.bulletin import split_bulletin
 from tests.conftest import ROOT
 
 ARTIFACTS = Path(os.environ.get("ZONEDIGEST_TEST_ARTIFACTS", ROOT / "test-artifacts"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        if os.environ.get("CI"):
-            pytest.fail("chromium and chromium-driver must be installed in CI (.ci/run installs them)")
-        pytest.skip("chromium / chromedriver not installed (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    profile = tempfile.mkdtemp(prefix="zd-chromium-")
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1200,1800",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def wait_for(driver, css: str, timeout: float = 20):

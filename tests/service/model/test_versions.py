@@ -37,3 +37,26 @@ def test_a_tampered_version_is_never_promoted(models):
 def test_rollback_without_history_is_a_clear_error(models):
     with pytest.raises(ModelError, match="nothing to roll back"):
         rollback(models)
+
+
+def test_a_version_from_before_the_rooms_and_label_sets_still_loads_and_serves(seed_text):
+    """models/v1 was pickled with the old flat module paths (service.features ...) and has no
+    label set or calibration in its metadata: the alias table and the defaults load it, and it
+    answers as the retrained shipped version does (same data, same Pipeline, uncalibrated)."""
+    import numpy as np
+
+    from service.model.artifact import LEGACY_MODULES
+    from service.model.classifier import load_model
+    from service.text.bulletin import split_bulletin
+    from tests.conftest import ROOT
+
+    old_dir = ROOT / "models" / "v1"
+    raw = (old_dir / "model.joblib").read_bytes()
+    assert any(name.encode() in raw for name in LEGACY_MODULES), "v1 names the old module paths"
+    old, new = load_model(old_dir), load_model(ROOT / "models")
+    assert "labels" not in old.metadata and old.labels.ids == new.labels.ids and old.temperature is None
+    for article in split_bulletin(seed_text):
+        a, b = old.classify(article.text, article.title), new.classify(article.text, article.title)
+        assert (a.theme, a.themes, a.evidence) == (b.theme, b.themes, b.evidence)
+        assert np.isclose(sum(a.scores.values()), 1, atol=2e-3)
+        assert a.confidence <= b.confidence + 1e-9  # every fitted temperature is below 1: calibration sharpens

@@ -1,0 +1,137 @@
+"""A theme of the user's own on real news: how many labeled articles it takes, suggested or random.
+
+Usage: python benchmarks/new_label_curve.py [--steps 25,50,100] [--seeds 3]
+
+A user adds the label ``technology`` (科技创新) with seed terms and 10 written examples
+(tests/data/technology_written.jsonl, tech-001..010), then labels real articles in rounds:
+each round the articles are picked by ``examples suggest --label technology`` (with the
+model of the previous round, as the user would run it) or at random, from a pool of 600
+archive articles. Labels of the pool and of 300 held-out archive articles
+(benchmarks/data/technology_labels.jsonl: ids and labels only, given by readers as a user
+would, on archive articles in no development set) stay out of the shipped model.
+
+Printed at each step: F1 of technology on the held-out articles, and macro-F1 of the five
+shipped labels on both development sets (a technology answer counts as an error there),
+beside the shipped model's. Each model is one fit of the Pipeline with the shipped
+model's parameters (no cross-validation), so the steps differ only in their examples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import statistics
+import time
+
+from _common import ROOT, SHARED
+from sklearn.metrics import f1_score
+
+from service.batch.inputs import Record
+from service.examples.record import validate_record
+from service.examples.suggest import suggest_for_label
+from service.labels import DEFAULT, LABELS, Label
+from service.model.classifier import ThemeClassifier, load_model
+from service.model.features import compose
+from training.data import Example, load_examples
+from training.train import build_pipeline, fit
+
+TERMS = ("科技创新", "研发", "专利", "科技成果转化", "成果转化", "高新技术企业", "重点实验室", "关键核心技术", "技术攻关", "创新平台", "孵化器", "新型研发机构")
+LABELSET = DEFAULT.with_label(Label("technology", "科技创新", "Science-and-technology innovation: R&D, patents, research results put to use.", TERMS))
+LABELS_FILE = ROOT / "benchmarks" / "data" / "technology_labels.jsonl"
+
+
+def archive_articles(ids: set[str]) -> dict[str, dict]:
+    out = {}
+    for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
+        with gzip.open(SHARED / name, "rt", encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                if row["id"] in ids:
+                    out[row["id"]] = row
+    return out
+
+
+def labeled(rows: list[dict], articles: dict[str, dict]) -> list[Example]:
+    out = []
+    for r in rows:
+        article = articles[r["id"]]
+        record = {"id": r["id"], "title": article.get("title", ""), "text": article["text"], "label": r["label"], "themes": r["themes"]}
+        out.append(validate_record(record, "labels", 0, LABELSET))
+    return out
+
+
+def model_of(examples: list[Example], params: dict) -> ThemeClassifier:
+    pipeline = fit(build_pipeline(**params, labels=LABELSET), examples)
+    return ThemeClassifier(pipeline, {"version": "curve", "labels": LABELSET.to_json(), "params": params})
+
+
+def technology_f1(model: ThemeClassifier, test: list[Example]) -> float:
+    predicted = [p.theme for p in model.predict([compose(e.title, e.text) for e in test], evidence=0)]
+    return f1_score([e.label == "technology" for e in test], [p == "technology" for p in predicted], zero_division=0)
+
+
+def old_macro_f1(model: ThemeClassifier, dev: list[Example]) -> float:
+    predicted = [p.theme for p in model.predict([compose(e.title, e.text) for e in dev], evidence=0)]
+    return f1_score([e.label for e in dev], predicted, labels=list(LABELS), average="macro", zero_division=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", default="25,50,100")
+    parser.add_argument("--seeds", type=int, default=3, help="random orders averaged for the random picks")
+    args = parser.parse_args()
+    steps = [int(k) for k in args.steps.split(",")]
+    rows = [json.loads(line) for line in LABELS_FILE.read_text(encoding="utf-8").splitlines()]
+    articles = archive_articles({r["id"] for r in rows})
+    pool = labeled([r for r in rows if r["split"] == "pool"], articles)
+    test = labeled([r for r in rows if r["split"] == "test"], articles)
+    written_file = ROOT / "tests" / "data" / "technology_written.jsonl"
+    written = [validate_record(json.loads(line), "written", 0, LABELSET) for line in written_file.open(encoding="utf-8")]
+    start = load_examples() + [e for e in written if e.id <= "tech-010"]
+    devs = {name: load_examples(SHARED / f"{name}.jsonl") for name in ("dev_labeled", "dev_regional")}
+    shipped = load_model()
+    params = {k: v for k, v in shipped.metadata["params"].items() if k != "temperature"}
+    tech = sum(e.label == "technology" for e in pool), sum(e.label == "technology" for e in test)
+    print(f"pool {len(pool)} articles ({tech[0]} technology), held out {len(test)} ({tech[1]} technology)")
+    print(f"start: {len(start)} examples = the repository's training data + 10 written technology examples; seed terms: {'、'.join(TERMS)}")
+    print("shipped model " + ", ".join(f"{n} old-five macro-F1 {old_macro_f1(shipped, d):.3f}" for n, d in devs.items()))
+
+    began = time.perf_counter()
+    base = model_of(start, params)
+    report = {0: {"suggest": base, "random": [base] * args.seeds}}
+    by_id = {e.id: e for e in pool}
+    chosen: list[Example] = []
+    model = base
+    for k in steps:  # suggested: each round with the model of the previous round
+        records = [Record(e.id, e.text, e.title or None) for e in pool if e not in chosen]
+        seeds = [e for e in start + chosen if e.label == "technology"]
+        picked = suggest_for_label(records, model, k - len(chosen), "technology", TERMS, seeds)
+        chosen += [by_id[row["id"]] for row in picked]
+        model = model_of(start + chosen, params)
+        report[k] = {"suggest": model}
+    for seed in range(args.seeds):
+        order = random.Random(seed).sample(pool, len(pool))
+        for k in steps:
+            report[k].setdefault("random", []).append(model_of(start + order[:k], params))
+    print(f"({len(steps) * (1 + args.seeds) + 1} models in {time.perf_counter() - began:.0f} s)\n")
+
+    head = f"{'labeled':>8} {'picks':>8} {'tech in picks':>14} {'technology F1':>14}" + "".join(f" {n + ' old-5 F1':>22}" for n in devs)
+    print(head)
+    tech_in = {0: 0}
+    for k in steps:
+        tech_in[k] = sum(e.label == "technology" for e in chosen[:k])
+    for k in [0, *steps]:
+        for strategy in ("suggest", "random"):
+            models = report[k][strategy] if strategy == "random" else [report[k][strategy]]
+            tf1 = statistics.mean(technology_f1(m, test) for m in models)
+            olds = [statistics.mean(old_macro_f1(m, d) for m in models) for d in devs.values()]
+            share = f"{tech_in[k]}/{k}" if strategy == "suggest" else f"~{round(k * 102 / 600)}/{k}"
+            print(f"{k:>8} {strategy:>8} {share:>14} {tf1:>14.3f}" + "".join(f" {o:>22.3f}" for o in olds))
+            if k == 0:
+                break
+
+
+if __name__ == "__main__":
+    main()
