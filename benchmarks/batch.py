@@ -1,18 +1,24 @@
 """Batch scoring of whole archives: wall time, docs/s, characters/s, peak memory.
 
-Usage: python benchmarks/batch.py [--skip-dask]
+Usage: python benchmarks/batch.py [--skip-dask] [--files-only]
 
 Runs `zonedigest score` (theme + summary + keywords) over all of archive_xwlb and,
 separately, all of archive_rmrb with the local engine on every core; then, in the same
 run, a naive baseline on the first 1,000 xwlb stories in one process (jieba.lcut +
 TfidfVectorizer/LinearSVC trained on the same training data + SnowNLP summary), and the
 Dask engine on a LocalCluster of 2 workers over archive_xwlb.
+
+Bulletins as files: 40 bulletins of 8 archive_rmrb articles each, written (in a temporary
+folder, at run time) as text, PDF (fpdf2, the Debian CJK font) and Word files, scored with
+`zonedigest score FOLDER --split`: wall time of each (median of 3), and what reading PDF
+or Word adds to the time of the same bulletins given as text, with 1 worker and with all.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -93,12 +99,50 @@ def baseline_docs_per_second(n: int = 1000) -> float:
     return len(rows) / (time.perf_counter() - started)
 
 
+def bulletin_folders(root: Path, n: int = 40, per: int = 8) -> dict[str, Path]:
+    """The same ``n`` bulletins as .txt, .pdf and .docx files, one folder per kind."""
+    from tests.service.documents.make_files import bulletin_docx, bulletin_pdf
+
+    rows = [r for r in archive("archive_rmrb.jsonl.gz", 4000) if r.get("title") and 300 <= len(r["text"]) <= 1500]
+    folders = {kind: root / kind for kind in ("txt", "pdf", "docx")}
+    for folder in folders.values():
+        folder.mkdir()
+    for b in range(n):
+        articles = rows[b * per : (b + 1) * per]
+        bodies = [[p.strip() for p in r["text"].split("\n") if p.strip()] for r in articles]
+        sections = [([r["title"]], ["本报讯 " + body[0], *body[1:]]) for r, body in zip(articles, bodies)]  # a dateline opens each item
+        text = "\n\n".join(f"{title[0]}\n\n" + "\n\n".join(body) for title, body in sections)
+        (folders["txt"] / f"b{b:03d}.txt").write_text(text, encoding="utf-8")
+        (folders["pdf"] / f"b{b:03d}.pdf").write_bytes(bulletin_pdf([(p is title[0], p) for title, body in sections for p in (title[0], *body)]))
+        (folders["docx"] / f"b{b:03d}.docx").write_bytes(bulletin_docx(sections, subheading_style=None))
+    return folders
+
+
+def files_vs_text(out: Path, workers: int) -> None:
+    folders = bulletin_folders(out)
+    score = [sys.executable, "-m", "service", "score"]
+    print("\nbulletins as files: 40 bulletins of 8 archive_rmrb articles, zonedigest score FOLDER --split (median of 3 runs)")
+    for n in sorted({1, workers}):
+        walls = {}
+        for kind, folder in folders.items():
+            times = [timed_run([*score, str(folder), "--split", "-o", str(out / f"{kind}-{n}-{i}.jsonl"), "--workers", str(n)])[0] for i in range(3)]
+            walls[kind] = statistics.median(times)
+            records = sum(1 for _ in open(out / f"{kind}-{n}-0.jsonl", encoding="utf-8"))
+            print(f"  {n} worker(s) {kind:>4}: {walls[kind]:.2f} s, {records} articles")
+        for kind in ("pdf", "docx"):
+            print(f"  {n} worker(s): {kind} adds {walls[kind] / walls['txt'] - 1:+.0%} to the time of the same bulletins as text")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--files-only", action="store_true", help="only the bulletins-as-files comparison")
     args = parser.parse_args()
     workers = os.cpu_count() or 1
     out = Path(tempfile.mkdtemp(prefix="zonedigest-bench-"))
+    if args.files_only:
+        files_vs_text(out, workers)
+        return
     score = [sys.executable, "-m", "service", "score"]
     results = {}
     for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
@@ -119,6 +163,7 @@ def main() -> None:
         print(f"  dask / local wall time: {wall / xwlb_wall:.2f}")
         same = (out / "dask.jsonl").read_bytes() == (out / "archive_xwlb.jsonl.gz.out.jsonl").read_bytes()
         print(f"  output identical to the local engine's: {same}")
+    files_vs_text(out, workers)
 
 
 if __name__ == "__main__":

@@ -20,10 +20,20 @@ COLUMNS = ("seq", "id", "date", "title", "theme", "confidence", "themes", "summa
 
 
 def mixed_inputs(tmp_path, n_records=40):
-    """A folder of articles and a bulletin, and a JSONL file with one bad line."""
+    """A folder of every kind (the seed bulletin as text, PDF, Word and a GBK web page, articles as
+    text, a scanned PDF), and a JSONL file with one bad line."""
+    from tests.service.documents import make_files
+
+    make_files.require_font()
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
     (folder / "bulletin.txt").write_bytes(SEED.read_bytes())
+    seed = make_files.seed()
+    (folder / "bulletin.pdf").write_bytes(make_files.bulletin_pdf(make_files.seed_paragraphs(seed)))
+    (folder / "bulletin.docx").write_bytes(make_files.bulletin_docx(make_files.seed_sections(seed)))
+    headline, body = make_files.seed_sections(seed)[4]
+    (folder / "page.html").write_bytes(make_files.article_html(" ".join(headline), body, charset="gbk"))
+    (folder / "scan.pdf").write_bytes(make_files.image_pdf())
     for i, (_, title, text) in enumerate(ARTICLES):
         (folder / "sub" / f"{i}.txt").write_text(f"{title}\n\n{text}" if title else text, encoding="utf-8")
     records = [
@@ -38,7 +48,7 @@ def table(path) -> list[tuple]:
         return db.execute(f"SELECT {', '.join(COLUMNS)} FROM results ORDER BY seq").fetchall()
 
 
-def test_database_rows_match_the_jsonl_output_in_order_and_search_finds_chinese_words(tmp_path):
+def test_database_rows_match_the_jsonl_output_in_order_and_search_finds_chinese_words(tmp_path, seed_text):
     inputs = mixed_inputs(tmp_path)
     _, jsonl = run(inputs, tmp_path, "scored.jsonl", workers=1, split=True)
     _, db_path = run(inputs, tmp_path, "scored.db", workers=2, chunk_size=7, split=True, fmt="sqlite")
@@ -55,12 +65,21 @@ def test_database_rows_match_the_jsonl_output_in_order_and_search_finds_chinese_
             assert json.loads(record["keywords"]) == [k["term"] for k in want["keywords"]]
     sources = {r[1]: r[9] for r in rows}
     assert sources["bulletin.txt#5"] == "bulletin.txt" and sources["sub/0.txt#1"] == "sub/0.txt" and sources["r0"] == "archive.jsonl"
+    by_id = {r[1]: dict(zip(COLUMNS, r)) for r in rows}
+    for kind in ("pdf", "docx"):  # the same bulletin in every format: the same articles, themes and summaries
+        for n in range(1, 9):
+            a, b = by_id[f"bulletin.txt#{n}"], by_id[f"bulletin.{kind}#{n}"]
+            assert (a["title"], a["theme"], a["summary"]) == (b["title"], b["theme"], b["summary"]), (kind, n)
+    assert by_id["page.html#1"]["theme"] == by_id["bulletin.txt#5"]["theme"] and by_id["page.html#1"]["summary"] == by_id["bulletin.txt#5"]["summary"]
+    assert by_id["scan.pdf"]["error"].startswith("no_text_layer") and by_id["scan.pdf"]["theme"] is None
 
     with sqlite3.connect(db_path) as db:
-        found = db.execute("SELECT id, theme FROM results WHERE seq IN (SELECT rowid FROM results_fts WHERE results_fts MATCH ?)", ["源网荷储"]).fetchall()
-        assert found == [("bulletin.txt#5", "investment")]  # the seed's Shuozhou new-energy docking meeting
+        query = "SELECT id, theme FROM results WHERE seq IN (SELECT rowid FROM results_fts WHERE results_fts MATCH ?) ORDER BY seq"
+        found = db.execute(query, ["源网荷储"]).fetchall()
+        ids = ["bulletin.txt#5", "bulletin.pdf#5", "bulletin.docx#5", "page.html#1"]  # the seed's Shuozhou new-energy docking meeting
+        assert sorted(found) == sorted((i, "investment") for i in ids)
         farmland = db.execute("SELECT count(*) FROM results_fts WHERE results_fts MATCH ?", ["高标准农田"]).fetchone()[0]
-        assert farmland == sum("高标准农田" in ARTICLES[n % 4][2] for n in range(40)) + 1  # the JSONL rows and sub/1.txt
+        assert farmland == sum("高标准农田" in ARTICLES[n % 4][2] for n in range(40)) + 1 + 4 * ("高标准农田" in seed_text)  # JSONL rows, sub/1.txt
         assert db.execute("SELECT count(*) FROM results_fts WHERE results_fts MATCH ?", ["火星基地"]).fetchone()[0] == 0
         assert not db.execute("SELECT name FROM sqlite_master WHERE name = '_progress'").fetchall()
     assert not (tmp_path / "scored.db.partial").exists()
@@ -119,7 +138,7 @@ def test_sigkill_then_resume_into_the_database_gives_the_uninterrupted_rows(tmp_
     assert "resumed after" in resumed.stderr
     assert table(out) == table(reference)
     with sqlite3.connect(out) as db:
-        assert db.execute("SELECT count(*) FROM results_fts WHERE results_fts MATCH '源网荷储'").fetchone()[0] == 1  # indexed once, not twice
+        assert db.execute("SELECT count(*) FROM results_fts WHERE results_fts MATCH '源网荷储'").fetchone()[0] == 4  # each file's copy once, not twice
     assert not partial.exists()
 
 
@@ -133,7 +152,7 @@ def test_datasette_serves_the_table_with_search_and_a_theme_facet(tmp_path):
         return response.json()
 
     found = asyncio.run(get("/scored/results.json?_search=源网荷储&_shape=objects"))
-    assert [row["id"] for row in found["rows"]] == ["bulletin.txt#5"]
+    assert sorted(row["id"] for row in found["rows"]) == ["bulletin.docx#5", "bulletin.pdf#5", "bulletin.txt#5", "page.html#1"]
     faceted = asyncio.run(get("/scored/results.json?_facet=theme&_facet=date&_shape=objects&_size=0"))
     counts = {item["value"]: item["count"] for item in faceted["facet_results"]["theme"]["results"]}
     with sqlite3.connect(db_path) as db:
