@@ -1,17 +1,27 @@
-"""Summary quality side by side: character ROUGE-1/2/L against the journalists' headlines.
+"""Summary quality side by side: ROUGE against the journalists' headlines, the extractive oracle,
+reading defects, speed before and after, and a blind-comparison pairs file.
 
-Usage: python benchmarks/summary.py [--budgets 60,120,200] [--xwlb 500] [--rmrb 300]
+Usage:
+  python benchmarks/summary.py [--budgets 60,120,200] [--xwlb 500] [--rmrb 300] [--systems ...]
+  python benchmarks/summary.py --pairs benchmarks/results/summary_pairs.jsonl [--pairs-n 100]
+  python benchmarks/summary.py --tally JUDGEMENTS.jsonl KEY.json
 
-Fixed seeded samples of stories with text >= 300 characters. Every system gets the
-text only (never the headline) and is held to the same budget in whole sentences:
-its sentences are taken in its own order up to the first that would pass the budget;
-when even the first does not fit, it is clipped to the budget. Lead is the text's first
-sentences up to the budget. Ranked by ROUGE recall at the budget (F1 beside).
+Fixed seeded samples of stories with text >= 300 characters. Every system gets the text
+only (never the headline) and is held to the same budget in whole sentences: its
+sentences are taken in its own order up to the first that would pass the budget; when
+even the first does not fit, it is clipped to the budget. Lead is the text's first
+sentences up to the budget. ``before`` is the summarizer as it was before reader-accepted
+units (a frozen copy: benchmarks/_summary_baseline.py). The oracle greedily adds the
+whole sentence (of the summarizer's candidate sentences) that most raises the LCS of the
+fitted summary with the headline, within the budget; one whole sentence over the budget
+is allowed (then clipped, as for every system). gap = (ours - lead) / (oracle - lead) on
+ROUGE-L recall.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import time
@@ -19,6 +29,24 @@ import time
 from _common import archive
 
 PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+END_MARKS = "。！？；…!?;."
+CLOSERS = "”’」』）)》】"
+SEED = 20261125
+
+DEFECTS = {
+    "glued": "glued heading: a summary sentence that holds a line break after a piece with no end mark, "
+    "or opens with a label (核心阅读, 编者按, 一、, （一）, 第一部分, a bracketed name such as （李彤）) followed by more text, "
+    "or a sentence with no end mark followed by another summary sentence",
+    "dangling": "dangling back-reference: a summary sentence opening with a back-reference (他们, 这, 该, 此, 为此, 对此, 此外, "
+    "同时, 其中, 但...) when the article text between the previous summary sentence (or the article's first sentence) "
+    "and it holds a sentence end (。！？；), i.e. the sentence it points back to is not in the summary",
+    "cut": "cut sentence: a summary sentence ending in ， , 、 ： : (a piece of a longer sentence)",
+    "filler": "filler: a summary sentence holding a slogan or set phrase (岁月无声, 一方有难, 保驾护航, 谱写新篇章...; "
+    "service.summary.units.PHRASE) and no number with a unit",
+}
+LABEL_START = re.compile(
+    r"^(?:核心阅读|编者按|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+部分|[（(][\u4e00-\u9fff]{2,4}[）)])(?=.)"
+)
 
 
 def chars(text: str) -> str:
@@ -26,13 +54,18 @@ def chars(text: str) -> str:
 
 
 def lcs(a: str, b: str) -> int:
-    prev = [0] * (len(b) + 1)
-    for ca in a:
-        cur = [0]
-        for j, cb in enumerate(b):
-            cur.append(prev[j] + 1 if ca == cb else max(prev[j + 1], cur[j]))
-        prev = cur
-    return prev[-1]
+    """Length of the longest common subsequence of ``a`` and ``b`` (bit-parallel, Hyyrö 2004)."""
+    if not a or not b:
+        return 0
+    masks: dict[str, int] = {}
+    for i, ch in enumerate(b):
+        masks[ch] = masks.get(ch, 0) | (1 << i)
+    full = (1 << len(b)) - 1
+    v = full
+    for ch in a:
+        u = v & masks.get(ch, 0)
+        v = ((v + u) | (v - u)) & full
+    return len(b) - v.bit_count()
 
 
 def rouge(summary: str, reference: str) -> dict[str, tuple[float, float]]:
@@ -72,15 +105,13 @@ def fit(sentences: list[str], budget: int) -> str:
     return "".join(out)
 
 
-def system_ours(analyzer, texts: list[str]):
-    """Our summarizer; each text's themes come from one batch classification done beforehand."""
-    from service.model.features import compose
+# --- systems: each maps (text, budget) to a list of sentences (texts); "ours" and "before" also keep spans
 
-    predictions = analyzer.model.predict([compose(None, t) for t in texts], evidence=0)
-    themes = {t: p.themes for t, p in zip(texts, predictions)}
 
+def make_summarizer_system(summarizer, texts: list[str], themes: dict[str, list[str]], spans: dict):
     def run(text: str, budget: int) -> list[str]:
-        summary = analyzer.summarizer.summarize(text, themes=themes[text], max_chars=budget)
+        summary = summarizer.summarize(text, themes=themes[text], max_chars=budget)
+        spans[(text, budget)] = [(s.text, s.start, s.end) for s in summary.sentences]
         return [s.text for s in summary.sentences]
 
     return run
@@ -90,6 +121,41 @@ def system_lead(text: str, budget: int) -> list[str]:
     from service.text.sentences import split_sentences
 
     return [s.text for s in split_sentences(text)]
+
+
+def candidates(text: str) -> list:
+    from service.summary.summarizer import candidate_units
+
+    return candidate_units(text)
+
+
+def system_oracle(title: str):
+    """Greedy extractive oracle against ``title`` (see the module docstring)."""
+    ref = chars(title)
+
+    def run(text: str, budget: int) -> list[str]:
+        sentences = [s.text for s in candidates(text)]
+        chosen: list[int] = []
+        best = 0
+        while True:
+            used = sum(len(sentences[i]) for i in chosen)
+            pick, pick_value = None, best
+            for i, sentence in enumerate(sentences):
+                if i in chosen or (chosen and used + len(sentence) > budget):
+                    continue
+                trial = sorted(chosen + [i])
+                value = lcs(chars(fit([sentences[j] for j in trial], budget)), ref)
+                if value > pick_value:
+                    pick, pick_value = i, value
+            if pick is None:
+                break
+            chosen.append(pick)
+            best = pick_value
+            if len(sentences[pick]) > budget:  # one whole sentence over the budget, and nothing more
+                break
+        return [sentences[i] for i in sorted(chosen)]
+
+    return run
 
 
 def system_snownlp(text: str, budget: int) -> list[str]:
@@ -106,20 +172,45 @@ def system_textrank(text: str, budget: int) -> list[str]:
     return [item.sentence + "。" for item in tr.get_key_sentences(num=12)]
 
 
-def sample(name: str, n: int, seed: int = 20261125) -> list[dict]:
+def sample(name: str, n: int, seed: int = SEED) -> list[dict]:
     rows = [r for r in archive(name) if len(r["text"]) >= 300 and r.get("title")]
     return random.Random(seed).sample(rows, min(n, len(rows)))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--budgets", default="60,120,200")
-    parser.add_argument("--xwlb", type=int, default=500)
-    parser.add_argument("--rmrb", type=int, default=300)
-    parser.add_argument("--systems", default="ours,lead,snownlp,textrank")
-    args = parser.parse_args()
-    budgets = [int(b) for b in args.budgets.split(",")]
+# --- reading defects
 
+
+def defects(text: str, spans: list[tuple[str, int, int]]) -> dict[str, int]:
+    """Counts of each defect in one summary (``spans``: its sentences with offsets into ``text``)."""
+    from service.summary.units import is_filler
+    from service.summary.units import needs_antecedent as back_reference
+    from service.text.sentences import split_sentences
+
+    out = dict.fromkeys(DEFECTS, 0)
+    first_body = next((s.start for s in split_sentences(text) if not s.boilerplate), 0)
+    previous_end = None
+    for k, (sentence, start, end) in enumerate(spans):
+        original = text[start:end]
+        head = original.split("\n", 1)[0].rstrip()
+        ends = sentence.rstrip(CLOSERS)[-1:] in END_MARKS
+        if ("\n" in original.strip() and head and head[-1] not in END_MARKS + CLOSERS) or LABEL_START.match(sentence) or (not ends and k + 1 < len(spans)):
+            out["glued"] += 1
+        if back_reference(sentence):
+            gap = text[first_body if previous_end is None else previous_end : start]
+            if re.search("[。！？；!?;]", gap):
+                out["dangling"] += 1
+        if sentence[-1:] in "，,、：:":
+            out["cut"] += 1
+        if is_filler(sentence):
+            out["filler"] += 1
+        previous_end = end
+    return out
+
+
+# --- runs
+
+
+def load_analyzer():
     import logging
 
     import jieba
@@ -128,34 +219,167 @@ def main() -> None:
     from service.analyzer import Analyzer
     from service.model.classifier import load_model
 
-    analyzer = Analyzer(load_model())
+    return Analyzer(load_model())
+
+
+def baseline_summarizer(analyzer):
+    from _summary_baseline import Summarizer as Before
+
+    return Before(idf=analyzer.model.idf())
+
+
+def classify_themes(analyzer, texts: list[str]) -> dict[str, list[str]]:
+    from service.model.features import compose
+
+    predictions = analyzer.model.predict([compose(None, t) for t in texts], evidence=0)
+    return {t: p.themes for t, p in zip(texts, predictions)}
+
+
+def evaluate(args) -> None:
+    budgets = [int(b) for b in args.budgets.split(",")]
+    wanted = args.systems.split(",")
+    analyzer = load_analyzer()
+    before = baseline_summarizer(analyzer)
+    print("Defects (per 100 summaries, counted on each summarizer's own sentences before clipping):")
+    for key, definition in DEFECTS.items():
+        print(f"  {key:<9}{definition}")
+    print("sum/s: summaries per second, one process on one core, themes classified beforehand in one batch")
     for name, n in (("archive_xwlb.jsonl.gz", args.xwlb), ("archive_rmrb.jsonl.gz", args.rmrb)):
         rows = sample(name, n)
+        texts = [r["text"] for r in rows]
+        themes = classify_themes(analyzer, texts)
+        spans: dict[str, dict] = {"ours": {}, "before": {}}
         systems = {
-            "ours": system_ours(analyzer, [r["text"] for r in rows]),
+            "ours": make_summarizer_system(analyzer.summarizer, texts, themes, spans["ours"]),
+            "before": make_summarizer_system(before, texts, themes, spans["before"]),
             "lead": system_lead,
+            "oracle": None,
             "snownlp": system_snownlp,
             "textrank": system_textrank,
         }
-        systems = {k: v for k, v in systems.items() if k in args.systems.split(",")}
-        print(f"\n{name}: {len(rows)} stories, text >= 300 chars, reference = headline (seeded sample)")
-        print("sum/s: summaries per second on one core (ours: themes classified beforehand in one batch)")
-        print(f"{'system':<10}{'budget':>7}{'R1 rec':>8}{'R2 rec':>8}{'RL rec':>8}{'RL F1':>8}{'sum/s':>9}")
+        systems = {k: v for k, v in systems.items() if k in wanted}
+        print(f"\n{name}: {len(rows)} stories, text >= 300 chars, reference = headline (seed {SEED})")
+        print(f"{'system':<10}{'budget':>7}{'R1 rec':>8}{'R2 rec':>8}{'RL rec':>8}{'RL F1':>8}{'sum/s':>9}{'gap':>8}"
+              f"{'glued':>7}{'dangl':>7}{'cut':>6}{'filler':>7}")
         for budget in budgets:
+            rl = {}
             for sys_name, run in systems.items():
-                totals = {"R1": [0.0, 0.0], "R2": [0.0, 0.0], "RL": [0.0, 0.0]}
                 started = time.perf_counter()
-                outputs = [fit(run(r["text"], budget), budget) for r in rows]
-                rate = len(rows) / (time.perf_counter() - started)
+                if sys_name == "oracle":
+                    outputs = [fit(system_oracle(r["title"])(r["text"], budget), budget) for r in rows]
+                else:
+                    outputs = [fit(run(r["text"], budget), budget) for r in rows]
+                elapsed = time.perf_counter() - started
+                if sys_name in ("ours", "before"):  # time the summarizer alone (the fitting is the benchmark's)
+                    elapsed = timed(systems[sys_name], texts, budget)
+                rate = len(rows) / elapsed
+                totals = {"R1": [0.0, 0.0], "R2": [0.0, 0.0], "RL": [0.0, 0.0]}
                 for r, out in zip(rows, outputs):
                     for key, (rec, prec) in rouge(out, r["title"]).items():
                         totals[key][0] += rec
                         totals[key][1] += 2 * rec * prec / (rec + prec) if rec + prec else 0.0
                 k = len(rows)
-                print(
-                    f"{sys_name:<10}{budget:>7}{totals['R1'][0] / k:>8.3f}{totals['R2'][0] / k:>8.3f}"
-                    f"{totals['RL'][0] / k:>8.3f}{totals['RL'][1] / k:>8.3f}{rate:>9.0f}"
-                )
+                rl[sys_name] = totals["RL"][0] / k
+                figures = f"{totals['R1'][0] / k:>8.3f}{totals['R2'][0] / k:>8.3f}{totals['RL'][0] / k:>8.3f}{totals['RL'][1] / k:>8.3f}"
+                line = f"{sys_name:<10}{budget:>7}{figures}{rate:>9.0f}"
+                if sys_name in ("ours", "before"):
+                    gap = ""
+                    if "lead" in rl and "oracle" in systems:
+                        gap = "(after)"
+                    counts = dict.fromkeys(DEFECTS, 0)
+                    for t in texts:
+                        for key, value in defects(t, spans[sys_name][(t, budget)]).items():
+                            counts[key] += value
+                    line += f"{gap:>8}" + "".join(f"{100 * counts[key] / k:>{w}.1f}" for key, w in zip(DEFECTS, (7, 7, 6, 7)))
+                print(line)
+            if {"lead", "oracle"} <= rl.keys():
+                span = rl["oracle"] - rl["lead"]
+                for sys_name in ("ours", "before"):
+                    if sys_name in rl:
+                        print(f"  gap closed at {budget} by {sys_name}: {(rl[sys_name] - rl['lead']) / span:+.1%} "
+                              f"(lead {rl['lead']:.3f}, {sys_name} {rl[sys_name]:.3f}, oracle {rl['oracle']:.3f})")
+
+
+def timed(run, texts: list[str], budget: int, repeat: int = 2) -> float:
+    """Seconds for one pass of ``run`` over ``texts`` (best of ``repeat``)."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for t in texts:
+            run(t, budget)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def write_pairs(path: str, n: int, budget: int = 120) -> None:
+    """Blind pairs: fixed seeded articles (half from each archive) where ours differs from lead at ``budget``."""
+    from pathlib import Path
+
+    analyzer = load_analyzer()
+    rng = random.Random(SEED + 1)
+    pairs, key = [], {}
+    for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
+        rows = sample(name, 4 * n, seed=SEED + 2)
+        themes = classify_themes(analyzer, [r["text"] for r in rows])
+        taken = 0
+        for r in rows:
+            if taken >= n // 2:
+                break
+            ours = fit([s.text for s in analyzer.summarizer.summarize(r["text"], themes=themes[r["text"]], max_chars=budget).sentences], budget)
+            lead = fit(system_lead(r["text"], budget), budget)
+            if chars(ours) == chars(lead) or not ours:
+                continue
+            pair_id = f"p{len(pairs) + 1:03d}"
+            ours_first = rng.random() < 0.5
+            pairs.append({"pair_id": pair_id, "id": r["id"], "text": r["text"][:1500], "A": ours if ours_first else lead, "B": lead if ours_first else ours})
+            key[pair_id] = "A" if ours_first else "B"
+            taken += 1
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8") as f:
+        for row in pairs:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    key_path = out.with_name(out.stem + "_key.json")
+    key_path.write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(pairs)} pairs -> {out}; key (which of A/B is ours) -> {key_path}")
+
+
+def tally(judgements: str, key_path: str) -> None:
+    """Wins, losses and ties of ours from judgements: JSONL rows {"pair_id", "choice": "A"|"B"|"tie"}."""
+    key = json.loads(open(key_path, encoding="utf-8").read())
+    wins = losses = ties = 0
+    for line in open(judgements, encoding="utf-8"):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        choice = str(row.get("choice", row.get("preferred", "tie"))).strip()
+        if choice not in ("A", "B"):
+            ties += 1
+        elif choice == key[row["pair_id"]]:
+            wins += 1
+        else:
+            losses += 1
+    total = wins + losses + ties
+    print(f"ours vs lead over {total} judgements: wins {wins}, losses {losses}, ties {ties}"
+          + (f"; win rate excluding ties {wins / (wins + losses):.1%}" if wins + losses else ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--budgets", default="60,120,200")
+    parser.add_argument("--xwlb", type=int, default=500)
+    parser.add_argument("--rmrb", type=int, default=300)
+    parser.add_argument("--systems", default="ours,before,lead,oracle,snownlp,textrank")
+    parser.add_argument("--pairs", metavar="FILE", help="write blind pairs (ours vs lead at 120) to FILE and the key beside it")
+    parser.add_argument("--pairs-n", type=int, default=100)
+    parser.add_argument("--tally", nargs=2, metavar=("JUDGEMENTS", "KEY"))
+    args = parser.parse_args()
+    if args.tally:
+        tally(*args.tally)
+    elif args.pairs:
+        write_pairs(args.pairs, args.pairs_n)
+    else:
+        evaluate(args)
 
 
 if __name__ == "__main__":

@@ -94,7 +94,7 @@ def summarize(source: str, title: str | None, max_chars: int | None, max_sentenc
     document = _read_document(source)
     result = Analyzer(_load(model_dir)).analyze(document.text, title or document.title, max_chars=max_chars, max_sentences=max_sentences)
     if as_json:
-        keys = ("theme", "themes", "summary", "over_budget", "sentences", "keywords", "model_version")
+        keys = ("theme", "themes", "summary", "over_budget", "sentences", "keywords", "dateline", "model_version")
         click.echo(json.dumps({k: result[k] for k in keys}, ensure_ascii=False, indent=2))
     else:
         click.echo(result["summary"])

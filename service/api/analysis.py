@@ -12,7 +12,7 @@ from service.api.validation import json_body, parse
 analysis = Blueprint("analysis", __name__, url_prefix="/v1")
 
 CLASSIFY_FIELDS = ("theme", "theme_zh", "confidence", "scores", "themes", "evidence", "warnings")
-SUMMARY_FIELDS = ("summary", "over_budget", "sentences", "keywords")
+SUMMARY_FIELDS = ("summary", "over_budget", "sentences", "keywords", "dateline")
 
 
 def _article() -> tuple[Article, dict]:

@@ -211,6 +211,14 @@ class Classification(BaseModel):
     warnings: list[str] = Field(description="e.g. no_chinese_text")
 
 
+class Dateline(BaseModel):
+    """Who filed the article, from where, on what date, as written (新华社北京2月1日电)."""
+
+    source: str | None = Field(description="e.g. 新华社, 本报")
+    place: str | None = Field(description="e.g. 北京")
+    date: str | None = Field(description="As written, e.g. 2月1日, 本日")
+
+
 class Summary(BaseModel):
     """The summary part of an analysis."""
 
@@ -218,6 +226,7 @@ class Summary(BaseModel):
     over_budget: bool = Field(description="True when the best sentence alone is longer than the budget.")
     sentences: list[Sentence]
     keywords: list[Keyword]
+    dateline: Dateline | None = Field(description="The parsed dateline that opens the article, or null.")
 
 
 class Served(BaseModel):

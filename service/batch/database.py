@@ -24,11 +24,11 @@ from service.batch.options import BatchError
 
 COLUMNS = (
     ("id", "TEXT"), ("date", "TEXT"), ("title", "TEXT"), ("theme", "TEXT"), ("theme_zh", "TEXT"), ("confidence", "REAL"),
-    ("themes", "TEXT"), ("summary", "TEXT"), ("keywords", "TEXT"), ("scores", "TEXT"), ("text", "TEXT"),
+    ("themes", "TEXT"), ("summary", "TEXT"), ("keywords", "TEXT"), ("scores", "TEXT"), ("dateline", "TEXT"), ("text", "TEXT"),
     ("source", "TEXT"), ("model_version", "TEXT"), ("error", "TEXT"),
 )  # fmt: skip
 NAMES = tuple(name for name, _ in COLUMNS)
-JSON_COLUMNS = ("themes", "keywords", "scores")  # JSON arrays / objects (datasette: facet by array on themes)
+JSON_COLUMNS = ("themes", "keywords", "scores", "dateline")  # JSON arrays / objects (datasette: facet by array on themes)
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS results (seq INTEGER PRIMARY KEY, {", ".join(f"{n} {t}" for n, t in COLUMNS)});

@@ -8,7 +8,7 @@ from service.batch.inputs import Columns
 
 DEFAULT_FIELDS = (
     "id", "date", "theme", "theme_zh", "confidence", "scores", "themes", "evidence",
-    "summary", "over_budget", "sentences", "keywords", "warnings", "model_version", "error",
+    "summary", "over_budget", "sentences", "keywords", "dateline", "warnings", "model_version", "error",
 )  # fmt: skip
 
 

@@ -1,11 +1,17 @@
 """Extractive summaries keyed on policy terms, and keywords.
 
+Units are whole sentences as readers accept them (:mod:`service.summary.units`): headings,
+labels, list lines and sub-headings run into a paragraph are never selected; a long sentence
+is never cut at ， or 、 (it is kept whole, over budget only when it is the best single unit,
+or left out); a sentence that opens by pointing back (他们, 这, 为此 ...) enters only after
+the sentence before it; a slogan or set phrase with no number never fills space.
+
 Sentences are scored on lexicon terms (weighted toward the article's own themes),
 TF-IDF salience against the whole article, position (news puts its point first),
 concrete facts (numbers with units), overlap with the title, and penalties for
 boilerplate, slogans and very short or very long sentences. Selection is greedy
-with redundancy control (MMR) under a character or sentence budget; sentences are
-never cut, and the summary keeps the article's order.
+with redundancy control (MMR) under a character or sentence budget, and the summary
+keeps the article's order. The dateline (新华社北京2月1日电) is returned parsed, as data.
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from service.summary.units import glued_heading, is_filler, is_heading, needs_antecedent
+from service.text.dateline import parse_dateline
 from service.text.lexicon import Lexicon, default_lexicon
-from service.text.sentences import Sentence, split_sentences
+from service.text.sentences import split_sentences
 from service.text.tokenizer import Tokenizer, tokenize
 
 DEFAULT_MAX_CHARS = 120
@@ -29,7 +37,6 @@ SLOGAN = re.compile(
     r"最大的?诚意|最优质?的?服务|最好的环境|保驾护航|店小二|栽下梧桐树|非常感谢|衷心感谢|表示感谢|热烈欢迎"
     r"|互利共赢|不忘初心|牢记使命|再鼓干劲|撸起袖子|奋力|描绘出|新答卷|新篇章|新高潮|添砖加瓦"
 )
-HEADING_MAX = 30
 MAX_CANDIDATES = 400  # sentences scored in a very long text (the rest rarely lead a summary)
 WORD_INFO_LIMIT = 100_000  # distinct words remembered for keywords (about 20 MB) before the memo starts over
 WEIGHTS = {
@@ -66,6 +73,7 @@ class Summary:
     sentences: list[ScoredSentence]
     keywords: list[dict]
     over_budget: bool = False
+    dateline: dict | None = None  # {"source", "place", "date"} as written, or None (service.text.dateline)
 
     def to_dict(self) -> dict:
         """JSON-ready dict."""
@@ -80,8 +88,13 @@ def _similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
 
 
-def _is_heading(sentence: Sentence) -> bool:
-    return len(sentence.text) <= HEADING_MAX and sentence.text[-1] not in "。！？；…!?;”"
+def candidate_units(text: str, candidates: list | None = None) -> list:
+    """The sentences a summary may take, in order: no boilerplate, no headings, never cut at ，/、
+    (a text of nothing but headings falls back to them). ``candidates``: the text's sentences
+    without boilerplate, when already split."""
+    if candidates is None:
+        candidates = [s for s in split_sentences(text, split_long=False) if not s.boilerplate]
+    return ([s for s in candidates if not is_heading(s) and not glued_heading(s, text)] or candidates)[:MAX_CANDIDATES]
 
 
 class Summarizer:
@@ -135,22 +148,28 @@ class Summarizer:
         if max_chars is None and max_sentences is None:
             max_chars = DEFAULT_MAX_CHARS
         lexicon = self.lexicon or default_lexicon()
-        all_sentences = split_sentences(text)
-        candidates = [s for s in all_sentences if not s.boilerplate]
-        body = ([s for s in candidates if not _is_heading(s)] or candidates)[:MAX_CANDIDATES]
+        dateline = parse_dateline(text) if text else None
+        sentences = [s for s in split_sentences(text, split_long=False) if not s.boilerplate]
+        body = candidate_units(text, sentences)
         if not body:
-            return Summary("", [], [])
+            return Summary("", [], [], dateline=dateline)
         tokens = [self._tokens(s.text) for s in body]
         doc_tf = Counter(t for sent in tokens for t in sent)
-        keywords = self._keywords(doc_tf, lexicon, n_keywords)
+        units = {id(s) for s in body}  # keywords read the whole article, headings and list lines too
+        whole_tf = doc_tf + Counter(t for s in sentences[:MAX_CANDIDATES] if id(s) not in units for t in self._tokens(s.text))
+        keywords = self._keywords(whole_tf, lexicon, n_keywords)
         scored = self._score(body, tokens, doc_tf, lexicon, title or "", themes)
 
         total = sum(len(s.text) for s in body)
         if (max_chars is None or total <= max_chars) and (max_sentences is None or len(body) <= max_sentences):
-            return Summary("".join(s.text for s in scored), scored, keywords)
-        chosen, over = self._select(scored, max_chars, max_sentences, self.weights["redundancy"])
+            return Summary("".join(s.text for s in scored), scored, keywords, dateline=dateline)
+        # A back-reference may follow only its antecedent (the sentence before it, with nothing between).
+        after = {id(s): prev for prev, s in zip(scored, scored[1:]) if needs_antecedent(s.text) and prev.end <= s.start}
+        antecedent = {id(s): after.get(id(s)) for s in scored if needs_antecedent(s.text)}
+        filler = {id(s) for s in scored if is_filler(s.text)}
+        chosen, over = self._select(scored, max_chars, max_sentences, self.weights["redundancy"], antecedent, filler)
         chosen.sort(key=lambda s: s.start)
-        return Summary("".join(s.text for s in chosen), chosen, keywords, over)
+        return Summary("".join(s.text for s in chosen), chosen, keywords, over, dateline)
 
     def _score(self, body, tokens, doc_tf, lexicon: Lexicon, title: str, themes) -> list[ScoredSentence]:
         idf, default = self.idf, self.default_idf
@@ -195,12 +214,24 @@ class Summarizer:
         return out
 
     @staticmethod
-    def _select(scored: list[ScoredSentence], max_chars: int | None, max_sentences: int | None, lam: float):
+    def _select(
+        scored: list[ScoredSentence],
+        max_chars: int | None,
+        max_sentences: int | None,
+        lam: float,
+        antecedent: dict[int, ScoredSentence | None] | None = None,
+        filler: set[int] | None = None,
+    ):
         """Greedy MMR under the budget.
 
         When the best sentence (or one scoring as high) does not fit the budget, it is
-        returned whole and flagged, rather than lesser sentences that fit.
+        returned whole and flagged, rather than lesser sentences that fit. A sentence in
+        ``antecedent`` is eligible only once the sentence it points back to is chosen (never
+        when that is ``None``); one in ``filler`` (by ``id``) never is.
         """
+        antecedent, filler = antecedent or {}, filler or set()
+        eligible = [s for s in scored if id(s) not in filler and antecedent.get(id(s), s) is not None]
+        scored = eligible or scored
         pool = sorted(scored, key=lambda s: -s.score)
         best = pool[0]
         fits = [s for s in pool if max_chars is None or len(s.text) <= max_chars]
@@ -220,12 +251,16 @@ class Summarizer:
             # Over budget now means over budget for good, and after the first pick a sentence
             # without gain (a slogan, a fragment) never fills space: drop both for good.
             fits = [s for s in fits if (max_chars is None or used + len(s.text) <= max_chars) and not (chosen and s.score <= 0)]
+            picked = {id(s) for s in chosen}
+            ready = [s for s in fits if id(s) not in antecedent or id(antecedent[id(s)]) in picked]
+            if not chosen and not ready:  # a text of nothing but back-references: take the best of them
+                ready = fits
             if chosen:
                 last = bigrams_of(chosen[-1])
                 for s in fits:
                     redundancy[id(s)] = max(redundancy[id(s)], _similarity(bigrams_of(s), last))
             pick, pick_value = None, -math.inf
-            for s in fits:
+            for s in ready:
                 value = s.score - lam * redundancy[id(s)] * abs(s.score)
                 if value > pick_value:
                     pick, pick_value = s, value

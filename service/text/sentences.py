@@ -33,8 +33,12 @@ class Sentence:
 _MARKS = re.compile(r"[。！？；!?;…“”‘’「」『』（）()《》【】]|(?<![0-9A-Z])\.(?=\s|$)")
 
 
-def _split_paragraph(para: str) -> list[tuple[int, int]]:
-    """(start, end) of the sentences of one paragraph (no newlines inside)."""
+def _split_paragraph(para: str, split_long: bool = True) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of one paragraph (no newlines inside).
+
+    ``split_long=False`` keeps an over-long sentence whole unless it has no punctuation at
+    all (then fixed-size chunks): summaries never take a piece cut at ， or 、.
+    """
     spans: list[tuple[int, int]] = []
     start, depth, n = 0, [], len(para)
     for match in _MARKS.finditer(para):
@@ -65,7 +69,19 @@ def _split_paragraph(para: str) -> list[tuple[int, int]]:
             merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))
+    if not split_long:
+        return [piece for s, e in merged for piece in _chunk_unpunctuated(para, s, e)]
     return [piece for s, e in merged for piece in _split_long(para, s, e)]
+
+
+_ANY_MARK = re.compile(r"[，,：:、。！？；!?;…“”‘’「」『』（）()《》【】]")
+
+
+def _chunk_unpunctuated(para: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An over-long span stays whole, unless it holds no punctuation at all: then chunks of CHUNK."""
+    if end - start <= MAX_SENTENCE or _ANY_MARK.search(para, start, end):
+        return [(start, end)]
+    return [(s, min(s + CHUNK, end)) for s in range(start, end, CHUNK)]
 
 
 def _split_long(para: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -90,12 +106,17 @@ def _split_long(para: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, *, split_long: bool = True) -> list[Sentence]:
     """Sentences of ``text`` (after page-break repair), each with offsets into ``text``.
 
     Ends are 。！？；…; a closing quote or bracket after an end mark belongs to the
     sentence; quoted speech and brackets are not split unless very long; a line
     break always ends a sentence (titles and sub-headings stand alone).
+
+    A sentence over MAX_SENTENCE characters is split again before numbered points or at
+    commas (``split_long=True``, what readers of single sentences and the classifier
+    use), or kept whole (``split_long=False``, what summaries use: a piece cut at ，
+    or 、 does not stand alone).
     """
     prepared = prepare(text)
     if not prepared:
@@ -110,15 +131,15 @@ def split_sentences(text: str) -> list[Sentence]:
             continue
         offset = a
         for para in prepared[a:b].split("\n"):
-            out += _sentences(prepared, index, offset, offset + len(para))
+            out += _sentences(prepared, index, offset, offset + len(para), split_long=split_long)
             offset += len(para) + 1
     return out
 
 
-def _sentences(prepared: str, index: list[int], a: int, b: int, *, boilerplate: bool = False, split: bool = True) -> list[Sentence]:
+def _sentences(prepared: str, index: list[int], a: int, b: int, *, boilerplate: bool = False, split: bool = True, split_long: bool = True) -> list[Sentence]:
     para = prepared[a:b]
     out = []
-    for s, e in _split_paragraph(para) if split else [(0, len(para))]:
+    for s, e in _split_paragraph(para, split_long) if split else [(0, len(para))]:
         piece = para[s:e]
         lead = len(piece) - len(piece.lstrip())
         piece = piece.strip()

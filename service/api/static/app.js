@@ -86,6 +86,12 @@ async function saveReview(box, label) {
   }
 }
 
+function dateline(d) {  // who filed it, where and when, shown beside the summary (not spent from its budget)
+  if (!d) return "";
+  const parts = [d.source, d.place, d.date].filter(Boolean).map(escapeHtml).join(" · ");
+  return parts ? `<span class="dateline">${parts}</span>` : "";
+}
+
 function card(title, r, text) {
   const index = cardTexts.push({ title, text }) - 1;
   const bars = Object.entries(r.scores).map(([label, p]) => `
@@ -102,7 +108,7 @@ function card(title, r, text) {
     <div class="bars">${bars}</div>
     <div class="label">涉及主题</div><div class="themes">${themes}</div>
     <div class="label">判断依据</div><div class="chips">${evidence}</div>
-    <div class="label">摘要${r.over_budget ? "（最重要的一句超出长度，完整保留）" : ""}</div><div class="summary">${summary}</div>
+    <div class="label">摘要${r.over_budget ? "（最重要的一句超出长度，完整保留）" : ""}${dateline(r.dateline)}</div><div class="summary">${summary}</div>
     <div class="label">关键词</div><div class="chips">${keywords}</div>
     ${reviewControls(index, r.theme)}
   </article>`;

@@ -1,0 +1,129 @@
+"""FROZEN COPY of service/text/sentences.py at HEAD, for benchmarks/_summary_baseline.py only. Sentence splitting for Chinese news, with offsets into
+the text as given."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.text.prepare import align, find_boilerplate, prepare
+
+ENDS = "。！？；!?;"
+CLOSERS = "”’」』）)》】"
+OPENERS = {"“": "”", "「": "」", "『": "』", "（": "）", "(": ")"}
+MAX_SENTENCE = 160  # a longer "sentence" is split again at weaker marks
+CHUNK = 60  # text with no punctuation is cut into pieces of about this size
+NUMBERED = re.compile(r"(?<=[，：:])(?=(?:[一二三四五六七八九十]+是|其[一二三四五六七八九]，|（[一二三四五六七八九十\d]+）|\d{1,2}[.．、](?!\d)))")
+
+ATTRIBUTION = re.compile(r"(?:说|表示|介绍|指出|坦言|感慨|告诉记者|透露|笑着说|强调)[。！：:]?$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence: its prepared text and its ``[start, end)`` range in the input as given.
+
+    ``boilerplate`` marks a dateline or byline (本日讯, （记者…）), which summaries skip.
+    """
+
+    text: str
+    start: int
+    end: int
+    boilerplate: bool = False
+
+
+_MARKS = re.compile(r"[。！？；!?;…“”‘’「」『』（）()《》【】]|(?<![0-9A-Z])\.(?=\s|$)")
+
+
+def _split_paragraph(para: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of one paragraph (no newlines inside)."""
+    spans: list[tuple[int, int]] = []
+    start, depth, n = 0, [], len(para)
+    for match in _MARKS.finditer(para):
+        i = match.start()
+        if i < start:
+            continue  # consumed as part of the previous sentence's ending
+        ch = para[i]
+        closes_quote = False
+        if ch in OPENERS:
+            depth.append(OPENERS[ch])
+        elif depth and ch == depth[-1]:
+            depth.pop()
+            closes_quote = not depth and i > 0 and para[i - 1] in ENDS + "…"
+        is_end = ch in ENDS or ch == "." or (ch == "…" and para[i + 1 : i + 2] == "…") or closes_quote
+        if is_end and (not depth or i - start > MAX_SENTENCE):
+            j = i + 1
+            while j < n and (para[j] in ENDS + "…" or para[j] in CLOSERS):
+                if para[j] in CLOSERS and depth and para[j] == depth[-1]:
+                    depth.pop()
+                j += 1
+            spans.append((start, j))
+            start = j
+    if start < n:
+        spans.append((start, n))
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:  # “……。”某某说。 : the attribution stays with its quote
+        if merged and para[merged[-1][1] - 1] in CLOSERS and e - s <= 40 and ATTRIBUTION.search(para[s:e]):
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return [piece for s, e in merged for piece in _split_long(para, s, e)]
+
+
+def _split_long(para: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split an over-long span before numbered points, then at commas, then by size."""
+    if end - start <= MAX_SENTENCE:
+        return [(start, end)]
+    cuts = [start + m.start() for m in NUMBERED.finditer(para[start:end])]
+    if not cuts:
+        cuts = [start + m.end() for m in re.finditer(r"[，,：:、 ]", para[start:end])]
+    pieces, last = [], start
+    for cut in cuts:
+        if cut - last >= CHUNK and end - cut >= 8:
+            pieces.append((last, cut))
+            last = cut
+    pieces.append((last, end))
+    out = []
+    for s, e in pieces:  # still too long (no punctuation at all): fixed-size chunks
+        while e - s > MAX_SENTENCE:
+            out.append((s, s + CHUNK))
+            s += CHUNK
+        out.append((s, e))
+    return out
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of ``text`` (after page-break repair), each with offsets into ``text``.
+
+    Ends are 。！？；…; a closing quote or bracket after an end mark belongs to the
+    sentence; quoted speech and brackets are not split unless very long; a line
+    break always ends a sentence (titles and sub-headings stand alone).
+    """
+    prepared = prepare(text)
+    if not prepared:
+        return []
+    index = align(text, prepared)
+    boiler = {(sp.start, sp.end) for sp in find_boilerplate(prepared)}
+    cuts = sorted({0, len(prepared)} | {i for span in boiler for i in span})
+    out: list[Sentence] = []
+    for a, b in zip(cuts, cuts[1:]):
+        if (a, b) in boiler:
+            out += _sentences(prepared, index, a, b, boilerplate=True, split=False)
+            continue
+        offset = a
+        for para in prepared[a:b].split("\n"):
+            out += _sentences(prepared, index, offset, offset + len(para))
+            offset += len(para) + 1
+    return out
+
+
+def _sentences(prepared: str, index: list[int], a: int, b: int, *, boilerplate: bool = False, split: bool = True) -> list[Sentence]:
+    para = prepared[a:b]
+    out = []
+    for s, e in _split_paragraph(para) if split else [(0, len(para))]:
+        piece = para[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        piece = piece.strip()
+        if piece:
+            start = a + s + lead
+            out.append(Sentence(piece, index[start], index[start + len(piece) - 1] + 1, boilerplate))
+    return out

@@ -1,0 +1,268 @@
+"""FROZEN COPY of service/summary/summarizer.py at HEAD (the summarizer before the salience model), for benchmarks/summary.py speed and quality
+comparisons only. Extractive summaries keyed on policy terms, and keywords.
+
+Sentences are scored on lexicon terms (weighted toward the article's own themes),
+TF-IDF salience against the whole article, position (news puts its point first),
+concrete facts (numbers with units), overlap with the title, and penalties for
+boilerplate, slogans and very short or very long sentences. Selection is greedy
+with redundancy control (MMR) under a character or sentence budget; sentences are
+never cut, and the summary keeps the article's order.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from _sentences_baseline import Sentence, split_sentences
+
+from service.labels import THEMES
+from service.text.lexicon import Lexicon, default_lexicon
+from service.text.tokenizer import Tokenizer, tokenize
+
+DEFAULT_MAX_CHARS = 120
+FACT = re.compile(
+    r"\d[\d.,]*\s*(?:多|余|几)?(?:万|亿|千)?(?:元|美元|吨|千瓦时|千瓦|瓦|亩|公顷|套|个|家|名|人次|人|项|座|台|辆|条|公里|米|平方米|户|所|场|批|次|倍|%|％)"
+    r"|\d{1,2}月\d{1,2}日|\d{4}年"
+)
+SLOGAN = re.compile(
+    r"最大的?诚意|最优质?的?服务|最好的环境|保驾护航|店小二|栽下梧桐树|非常感谢|衷心感谢|表示感谢|热烈欢迎"
+    r"|互利共赢|不忘初心|牢记使命|再鼓干劲|撸起袖子|奋力|描绘出|新答卷|新篇章|新高潮|添砖加瓦"
+)
+HEADING_MAX = 30
+MAX_CANDIDATES = 400  # sentences scored in a very long text (the rest rarely lead a summary)
+WORD_INFO_LIMIT = 100_000  # distinct words remembered for keywords (about 20 MB) before the memo starts over
+WEIGHTS = {
+    "position": 3.0,  # lead sentence; decays with rank
+    "decay": 0.6,
+    "salience": 1.2,  # TF-IDF cosine with the whole article
+    "lexicon": 0.35,
+    "facts": 0.15,  # each number with a unit or date, up to 4
+    "title": 1.5,  # character-bigram overlap with the title
+    "slogan": 0.6,
+    "short": 1.5,
+    "long": 0.3,
+    "quote": 0.3,
+    "redundancy": 0.7,  # MMR trade-off
+}
+
+
+@dataclass
+class ScoredSentence:
+    """A sentence with its score and the policy terms it matched."""
+
+    text: str
+    start: int
+    end: int
+    score: float
+    terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    """An extractive summary: the text, its sentences, and the article's keywords."""
+
+    summary: str
+    sentences: list[ScoredSentence]
+    keywords: list[dict]
+    over_budget: bool = False
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict."""
+        return asdict(self)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _similarity(a: set[str], b: set[str]) -> float:
+    return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
+
+
+def _is_heading(sentence: Sentence) -> bool:
+    return len(sentence.text) <= HEADING_MAX and sentence.text[-1] not in "。！？；…!?;”"
+
+
+class Summarizer:
+    """Scores and selects sentences; one instance serves many articles.
+
+    Parameters
+    ----------
+    lexicon : Lexicon or None
+        Policy terms (the shipped lexicon when None).
+    idf : dict[str, float] or None
+        Inverse document frequency of words, e.g. from the theme model's vocabulary;
+        words not in it get ``default_idf``.
+    tokenizer : Tokenizer or None
+        Word segmenter (the shipped default when None).
+    """
+
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        idf: dict[str, float] | None = None,
+        tokenizer: Tokenizer | None = None,
+        default_idf: float | None = None,
+        weights: dict[str, float] | None = None,
+    ) -> None:
+        self.weights = {**WEIGHTS, **(weights or {})}
+        self.lexicon = lexicon
+        self.idf = idf or {}
+        self.tokenizer = tokenizer
+        self.default_idf = default_idf if default_idf is not None else (max(self.idf.values()) if self.idf else 1.0)
+        self._word_info: dict[str, tuple] = {}
+        self._word_info_lexicon: Lexicon | None = None
+
+    def _tokens(self, text: str) -> list[str]:
+        return self.tokenizer.tokenize(text) if self.tokenizer else tokenize(text)
+
+    def summarize(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        themes: list[str] | tuple[str, ...] = (),
+        max_chars: int | None = None,
+        max_sentences: int | None = None,
+        n_keywords: int = 10,
+    ) -> Summary:
+        """Summary of ``text`` within ``max_chars`` (default 120) or ``max_sentences``.
+
+        A text within budget comes back whole; when the single best sentence is
+        longer than ``max_chars`` it is returned whole with ``over_budget=True``.
+        """
+        if max_chars is None and max_sentences is None:
+            max_chars = DEFAULT_MAX_CHARS
+        lexicon = self.lexicon or default_lexicon()
+        all_sentences = split_sentences(text)
+        candidates = [s for s in all_sentences if not s.boilerplate]
+        body = ([s for s in candidates if not _is_heading(s)] or candidates)[:MAX_CANDIDATES]
+        if not body:
+            return Summary("", [], [])
+        tokens = [self._tokens(s.text) for s in body]
+        doc_tf = Counter(t for sent in tokens for t in sent)
+        keywords = self._keywords(doc_tf, lexicon, n_keywords)
+        scored = self._score(body, tokens, doc_tf, lexicon, title or "", themes)
+
+        total = sum(len(s.text) for s in body)
+        if (max_chars is None or total <= max_chars) and (max_sentences is None or len(body) <= max_sentences):
+            return Summary("".join(s.text for s in scored), scored, keywords)
+        chosen, over = self._select(scored, max_chars, max_sentences, self.weights["redundancy"])
+        chosen.sort(key=lambda s: s.start)
+        return Summary("".join(s.text for s in chosen), chosen, keywords, over)
+
+    def _score(self, body, tokens, doc_tf, lexicon: Lexicon, title: str, themes) -> list[ScoredSentence]:
+        idf, default = self.idf, self.default_idf
+        word_idf = {t: idf.get(t, default) for t in doc_tf}
+        centroid = {t: word_idf[t] * (1 + math.log(c)) for t, c in doc_tf.items()}
+        centroid_norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
+        toward = {t: centroid[t] * word_idf[t] for t in doc_tf}  # a sentence's dot product with the centroid, per count
+        own = set(themes)
+        term_value = {}  # every occurrence counts; the article's own themes count double
+        for term in doc_tf.keys() & lexicon.terms.keys():
+            tags = set(lexicon.terms[term])
+            term_value[term] = 2.0 if own & tags else (1.0 if tags & set(THEMES) else 0.5)
+        title_grams = _bigrams(title)
+        w = self.weights
+        out = []
+        for rank, (sentence, words) in enumerate(zip(body, tokens)):
+            matched = [t for t in words if t in term_value]
+            terms = list(dict.fromkeys(matched))
+            lex = sum(map(term_value.__getitem__, matched))
+            dot = norm2 = 0.0
+            for t, c in Counter(words).items():
+                dot += toward[t] * c
+                norm2 += (word_idf[t] * c) ** 2
+            salience = dot / ((math.sqrt(norm2) or 1.0) * centroid_norm)
+            n = len(sentence.text)
+            score = (
+                w["position"] / (1 + w["decay"] * rank)
+                + w["salience"] * salience
+                + w["lexicon"] * math.log1p(lex)
+                + w["facts"] * min(len(FACT.findall(sentence.text)), 4)
+                + (w["title"] * _similarity(title_grams, _bigrams(sentence.text)) if title_grams else 0.0)
+            )
+            if SLOGAN.search(sentence.text):
+                score -= w["slogan"]
+            if n < 10:
+                score -= w["short"]
+            elif n > 150:
+                score -= w["long"]
+            if sentence.text.startswith(("“", "「")) and not FACT.search(sentence.text):
+                score -= w["quote"]
+            out.append(ScoredSentence(sentence.text, sentence.start, sentence.end, round(score, 4), terms))
+        return out
+
+    @staticmethod
+    def _select(scored: list[ScoredSentence], max_chars: int | None, max_sentences: int | None, lam: float):
+        """Greedy MMR under the budget.
+
+        When the best sentence (or one scoring as high) does not fit the budget, it is
+        returned whole and flagged, rather than lesser sentences that fit.
+        """
+        pool = sorted(scored, key=lambda s: -s.score)
+        best = pool[0]
+        fits = [s for s in pool if max_chars is None or len(s.text) <= max_chars]
+        if not any(s.score >= best.score for s in fits):
+            return [best], True
+        grams: dict[int, set[str]] = {}  # character bigrams, made when a sentence is first compared
+
+        def bigrams_of(sentence: ScoredSentence) -> set[str]:
+            if id(sentence) not in grams:
+                grams[id(sentence)] = _bigrams(sentence.text)
+            return grams[id(sentence)]
+
+        redundancy = {id(s): 0.0 for s in fits}  # highest similarity to a chosen sentence so far
+        chosen: list[ScoredSentence] = []
+        used = 0
+        while fits and (max_sentences is None or len(chosen) < max_sentences):
+            # Over budget now means over budget for good, and after the first pick a sentence
+            # without gain (a slogan, a fragment) never fills space: drop both for good.
+            fits = [s for s in fits if (max_chars is None or used + len(s.text) <= max_chars) and not (chosen and s.score <= 0)]
+            if chosen:
+                last = bigrams_of(chosen[-1])
+                for s in fits:
+                    redundancy[id(s)] = max(redundancy[id(s)], _similarity(bigrams_of(s), last))
+            pick, pick_value = None, -math.inf
+            for s in fits:
+                value = s.score - lam * redundancy[id(s)] * abs(s.score)
+                if value > pick_value:
+                    pick, pick_value = s, value
+            if pick is None:
+                break
+            chosen.append(pick)
+            used += len(pick.text)
+            fits.remove(pick)
+        return chosen, False
+
+    def _keywords(self, doc_tf: Counter, lexicon: Lexicon, n: int) -> list[dict]:
+        """Policy terms by frequency in the article, then other words by TF-IDF."""
+        if self._word_info_lexicon is not lexicon or len(self._word_info) > WORD_INFO_LIMIT:
+            self._word_info, self._word_info_lexicon = {}, lexicon
+        info, idf, default = self._word_info, self.idf, self.default_idf
+        ranked = []
+        for word, count in doc_tf.items():
+            known = info.get(word)
+            if known is None:  # once per distinct word: (idf, is a policy term), or () when never a keyword
+                eligible = not (len(word) < 2 or word == "<num>" or word.isascii() and not word.isalpha())
+                known = info[word] = (idf.get(word, default), word in lexicon.terms) if eligible else ()
+            if not known:
+                continue
+            weight = (1 + math.log(count)) * known[0] if count > 1 else known[0]
+            ranked.append((not known[1], -count if known[1] else 0, -weight, word))
+        return [{"term": w, "weight": round(-weight, 3), "themes": list(lexicon.themes_of(w))} for _, _, weight, w in heapq.nsmallest(n, ranked)]
+
+
+_default: Summarizer | None = None
+
+
+def summarize(text: str, *, title: str | None = None, max_chars: int | None = None, max_sentences: int | None = None) -> Summary:
+    """Summary with the default summarizer (shipped lexicon, no model vocabulary)."""
+    global _default
+    if _default is None:
+        _default = Summarizer()
+    return _default.summarize(text, title=title, max_chars=max_chars, max_sentences=max_sentences)

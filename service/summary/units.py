@@ -1,0 +1,95 @@
+"""Units a reader accepts in a summary: whole sentences, never headings, labels or cut pieces.
+
+A *heading* is a line, label or list line that does not end as a sentence does: a
+sub-heading, 核心阅读 / 编者按, a numbered section head (一、 / （一） / 第一部分), a list
+of organisers, a byline; also a piece that ends in ， 、 or ： (an introduction to a list
+or a piece of a cut sentence). Headings are never selected (a text made of nothing
+else falls back to its lines). A *back-reference* opens by pointing back (他们, 这, 该,
+此外, 为此...): it is selected only when the sentence before it already is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.text.sentences import Sentence
+
+SENTENCE_END = "。！？；…!?;."
+CLOSERS = "”’」』）)》】"
+LABEL = re.compile(
+    r"^(?:核心阅读|编者按|记者手记|记者观察|延伸阅读|相关链接|短评|链接|背景|小贴士|主办单位|承办单位|协办单位|支持单位|指导单位|主办|承办|协办)"
+    r"|^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+(?:部分|章|节|篇)|[①②③④⑤⑥⑦⑧⑨⑩])"
+    r"|^[（(][\u4e00-\u9fff]{2,4}(?:[ 、　][\u4e00-\u9fff]{2,4}){0,3}[）)]"
+)
+
+
+BACK_REF = re.compile(
+    r"^(?:他们|她们|它们|他|她|它|这些|这种|这个|这里|这次|这项|这批|这是|这也|这一|这样|这|那些|那|该|此外|此次|此前|此|为此|对此|因此|所以|同时|与此同时|其中|其|另外|另一方面|而且|并且|而|但是|但|不过|然而|随后|之后|此后|上述|以上|由此|可见|对于这|于是|就此)"
+)
+# Slogans and set phrases: a sentence holding one and no number is filler.
+PHRASE = re.compile(
+    "岁月无声|光阴有痕|一方有难|八方支援|历史的车轮|滚滚向前|掌声|来看记者的?[\u4e00-\u9fff]{0,4}调研|来看(?:记者|本台)?(?:的)?报道|请看报道|一起来看|让我们|殷殷嘱托|化作强大动力|不信拉近镜头|不忘初心|牢记使命|撸起袖子"
+    "|砥砺前行|扬帆起航|乘风破浪|踔厉奋发|勇毅前行|笃行不怠|风雨兼程|春华秋实|蓄势待发|未来可期|号角|谱写|新篇章|画卷|绘就|奏响|凯歌|答卷|最大的?诚意|保驾护航|店小二"
+    "|栽下梧桐树|非常感谢|衷心感谢|表示感谢|热烈欢迎|互利共赢|再鼓干劲|添砖加瓦|新高潮|描绘出|天下英才|筑巢引凤|金山银山|绿水青山|奋进新时代|新的更大|无愧于|不负韶华"
+    "|只争朝夕|久久为功|一张蓝图绘到底|同心圆|正当其时|恰逢其时|时不我待"
+)
+NUMBER_WITH_UNIT = re.compile(
+    r"\d[\d.,]*\s*(?:多|余|几)?(?:万|亿|千|百)?(?:元|美元|%|％|倍|吨|千瓦时|千瓦|亩|公顷|套|个|家|名|人次|人|项|座|台|辆|公里|户|所|件|岗位)"
+)
+
+
+def ends_as_sentence(text: str) -> bool:
+    """True when ``text`` ends with an end mark (a closing quote or bracket may follow it)."""
+    core = text.rstrip(CLOSERS + " ")
+    if not core:
+        return False
+    if core[-1] in SENTENCE_END:
+        return True
+    return text[-1] in CLOSERS and len(text) > 30 and core[-1] not in "，,、：:"  # “……”: a long quoted sentence
+
+
+def is_heading(sentence: Sentence) -> bool:
+    """A heading, label, list line or cut piece: never a summary sentence."""
+    text = sentence.text
+    if not ends_as_sentence(text):
+        return True
+    match = LABEL.match(text)
+    if match is None:
+        return False
+    # A numbered point that is a full sentence (一、加强组织领导，完善……。) stays a sentence when long.
+    return len(text) <= 40 or match.group().startswith(("核心阅读", "编者按", "（", "("))
+
+
+def glued_heading(sentence: Sentence, text: str) -> bool:
+    """True when page-break repair ran a short line with no end mark (a sub-heading such as
+    以情引才，把“打工者”请回来) into the next paragraph: the unit holds a heading, so it is left out."""
+    original = text[sentence.start : sentence.end]
+    if "\n" not in original:
+        return False
+    head = original.split("\n", 1)[0].strip()
+    return 0 < len(head) <= 30 and head.rstrip(CLOSERS)[-1:] not in SENTENCE_END
+
+
+# Unattributed speech: a directive (要……) or a first-person sentence (我们……) whose speaker is
+# named in the sentence before it.
+SPEECH = re.compile(r"^[“「‘]?(?:要(?![素求点件闻害道地])|我们|我|咱们|希望|必须)")
+ATTRIBUTED = re.compile(r"(?:说|表示|指出|强调|介绍|认为|要求|提出|坦言)(?:[，,：:。]|$)")
+
+
+QUOTE_THEN_SPEAKER = re.compile(r"[”」][^。！？“”]{0,14}(?:说|表示|指出|强调|介绍)")
+
+
+def needs_antecedent(text: str) -> bool:
+    """True when a sentence opens by pointing back to something said before it (他们, 这, 为此 ...),
+    or is speech whose speaker the sentence before it names (要……, 我们……, “……” with no 说)."""
+    stripped = text.lstrip("“「‘ ")
+    if BACK_REF.match(stripped) is not None:
+        return True
+    if SPEECH.match(text) and not ATTRIBUTED.search(text):
+        return True
+    return text.startswith(("“", "「")) and not ATTRIBUTED.search(text) and not QUOTE_THEN_SPEAKER.search(text)
+
+
+def is_filler(text: str) -> bool:
+    """A slogan or set phrase with no number in it (岁月无声，光阴有痕; 一方有难，八方支援 ...)."""
+    return PHRASE.search(text) is not None and NUMBER_WITH_UNIT.search(text) is None

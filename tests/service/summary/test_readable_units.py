@@ -1,0 +1,106 @@
+"""Units a reader accepts (no headings, no cut sentences, back-references only with what they
+point to, no filler) and the dateline returned as data."""
+
+import pytest
+
+from service.analyzer import Analyzer
+from service.summary.summarizer import Summarizer
+from service.text.dateline import parse_dateline
+
+LONG = "会议强调，" + "，".join(f"要在第{i}个方面持续用力、久久为功、务求实效" for i in range(1, 12)) + "。"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("新华社北京2月1日电 国务院总理主持召开会议。", {"source": "新华社", "place": "北京", "date": "2月1日"}),
+        ("本报北京1月31日电 （记者杜一菲）国家主席会见外宾。", {"source": "本报", "place": "北京", "date": "1月31日"}),
+        ("本日讯 3月12日，经开区赴深圳招商。", {"source": None, "place": None, "date": "本日"}),
+        ("今天（7月12日），国家统计局发布公告。", None),
+        ("", None),
+    ],
+)
+def test_dateline_parsing(text, expected):
+    assert parse_dateline(text) == expected
+
+
+def test_dateline_is_returned_beside_the_summary(shipped_model):
+    result = Analyzer(shipped_model).analyze("新华社北京2月1日电 国务院印发《关于加快发展新能源的意见》。意见提出到2030年装机达到12亿千瓦。")
+    assert result["dateline"] == {"source": "新华社", "place": "北京", "date": "2月1日"}
+    assert "新华社" not in result["summary"]
+
+
+def test_headings_are_never_selected_or_glued():
+    text = (
+        "核心阅读\n某县把在外务工的技术骨干请回家乡，带出一批本土技工。\n\n"
+        "以情引才，把“打工者”请回来\n\n"
+        "县里建立在外务工人员信息库，摸排出技术骨干近600人。\n"
+        "一、强化组织领导\n"
+        "今年全县新增技能人才1200名，其中高级工300名。"
+    )
+    for budget in (30, 60, 120):
+        summary = Summarizer().summarize(text, max_chars=budget)
+        for s in summary.sentences:
+            assert s.text[-1] in "。！？；…", s.text
+            assert not s.text.startswith(("核心阅读", "以情引才", "一、"))
+
+
+def test_no_fragment_ending_in_a_comma_is_ever_selected():
+    text = "某市召开大会。" + LONG + "全市签约项目86个，总投资420亿元。"
+    for budget in (20, 60, 120, 200, 400):
+        for s in Summarizer().summarize(text, max_chars=budget).sentences:
+            assert s.text[-1] not in "，、,：:", (budget, s.text)
+    whole = Summarizer().summarize(text, max_chars=len(LONG))  # the long sentence stays whole, never cut
+    assert LONG in [s.text for s in whole.sentences] or all(s.text != LONG[:40] for s in whole.sentences)
+
+
+def test_back_reference_enters_only_with_its_antecedent():
+    text = (
+        "某县举行招商推介会，来自长三角的30家企业参加。"
+        "会上还播放了宣传片。"
+        "该县今年新签约项目45个，总投资210亿元，同比增长35%，投资额创历史新高。"
+        "这些项目投产后将新增就业岗位8000个。"
+    )
+    summarizer = Summarizer()
+    for budget in (30, 60, 90, 120):
+        summary = summarizer.summarize(text, max_chars=budget)
+        texts = [s.text for s in summary.sentences]
+        for i, s in enumerate(texts):
+            if s.startswith("这些项目"):
+                assert i > 0 and texts[i - 1].startswith("该县今年"), texts
+
+
+@pytest.mark.parametrize("budget", [20, 60, 120, 200, 333])
+def test_every_budget_contract(budget):
+    text = "".join(f"第{i}项工作稳步推进，全年完成投资{i * 3}亿元。" for i in range(1, 40))
+    result = Summarizer().summarize(text, max_chars=budget)
+    assert 0 < len(result.summary) <= budget and not result.over_budget
+    for n in (1, 2, 3):
+        assert len(Summarizer().summarize(text, max_sentences=n).sentences) == n
+
+
+def test_a_back_reference_with_nothing_before_it_and_filler_are_never_chosen():
+    text = "岁月无声，光阴有痕，一方有难，八方支援。这是全县干部群众共同的心声。县里新建安置房1200套，3600名群众已搬入新居。"
+    for budget in (25, 40, 50):  # the whole text (58 characters) is over each budget
+        texts = [s.text for s in Summarizer().summarize(text, max_chars=budget).sentences]
+        assert texts == ["县里新建安置房1200套，3600名群众已搬入新居。"], texts
+
+
+def test_dateline_on_every_surface(shipped_model, tmp_path):
+    import json
+
+    from service.api.app import create_app
+
+    text = "新华社北京2月1日电 国务院印发《关于加快发展新能源的意见》。意见提出，到2030年风电和太阳能发电总装机容量达到12亿千瓦以上。"
+    article = {"text": text, "max_chars": 60}
+    client = create_app({"TESTING": True}).test_client()
+    for path in ("/v1/analyze", "/v1/summarize"):
+        body = client.post(path, json=article).get_json()
+        assert body["dateline"] == {"source": "新华社", "place": "北京", "date": "2月1日"}, path
+    assert client.post("/v1/analyze", json={"text": "某县新建高标准农田5万亩。"}).get_json()["dateline"] is None
+    from service.batch.runner import BatchOptions, run_batch
+
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": article["text"]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    run_batch([str(source)], BatchOptions(output=str(tmp_path / "out.jsonl")))
+    assert json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))["dateline"]["date"] == "2月1日"
