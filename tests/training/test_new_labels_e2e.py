@@ -137,5 +137,6 @@ def test_the_web_page_shows_and_offers_the_new_labels(served, browser):
     assert theme.text == "科技创新" and theme.get_attribute("data-theme") == "technology"
     assert len(browser.find_elements(By.CSS_SELECTOR, ".card .bar")) == 7
     assert "生态环保" in [b.text.split("\n")[0] for b in browser.find_elements(By.CSS_SELECTOR, ".card .bar")]
+    assert "科技创新" in browser.find_element(By.ID, "theme-names").text and "生态环保" in browser.find_element(By.ID, "theme-names").text
     options = [o.text for o in Select(browser.find_element(By.CSS_SELECTOR, ".review .correct")).options]
     assert "科技创新" in options and "生态环保" in options

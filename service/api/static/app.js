@@ -11,6 +11,7 @@ const colour = (label) => COLORS[label] || (COLORS[label] = PALETTE[Object.keys(
 const labelsReady = fetch("/v1/themes").then((r) => r.json()).then((data) => {
   for (const t of [...(data.next || []), ...data.themes]) NAMES[t.id] = t.name_zh;
   REVIEW_LABELS = (data.next || data.themes).map((t) => t.id);
+  $("theme-names").textContent = data.themes.map((t) => t.name_zh).join("、");  // the served model's labels
 }).catch(() => {});
 
 function escapeHtml(text) {

@@ -161,3 +161,13 @@ def test_uploaded_pdf_and_word_bulletins_are_read_split_and_analysed(browser, li
     browser.find_element(By.ID, "file").send_keys(str(scan))
     WebDriverWait(browser, 30).until(lambda d: "no_text_layer" in d.find_element(By.ID, "status").text)
     assert not browser.find_elements(By.CSS_SELECTOR, ".card")
+
+
+def test_the_dateline_shows_beside_the_summary_and_the_header_names_the_served_labels(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_server + "/")
+    paste(browser, "#text", "新华社北京2月1日电 国务院印发《关于加快发展新能源的意见》。意见提出，到2030年风电和太阳能发电总装机容量达到12亿千瓦以上。")
+    browser.find_element(By.ID, "submit").click()
+    assert wait_for(browser, ".card .dateline").text == "新华社 · 北京 · 2月1日"
+    assert browser.find_element(By.ID, "theme-names").text == "人才、招商引资、能源、农业、其他"
