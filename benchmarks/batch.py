@@ -127,7 +127,7 @@ def files_vs_text(out: Path, workers: int) -> None:
         for kind, folder in folders.items():
             times = [timed_run([*score, str(folder), "--split", "-o", str(out / f"{kind}-{n}-{i}.jsonl"), "--workers", str(n)])[0] for i in range(3)]
             walls[kind] = statistics.median(times)
-            records = sum(1 for _ in open(out / f"{kind}-{n}-0.jsonl", encoding="utf-8"))
+            records = len((out / f"{kind}-{n}-0.jsonl").read_text(encoding="utf-8").splitlines())
             print(f"  {n} worker(s) {kind:>4}: {walls[kind]:.2f} s, {records} articles")
         for kind in ("pdf", "docx"):
             print(f"  {n} worker(s): {kind} adds {walls[kind] / walls['txt'] - 1:+.0%} to the time of the same bulletins as text")

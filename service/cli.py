@@ -514,11 +514,12 @@ def evaluate(data: tuple[Path, ...], html_path: Path | None, as_json: bool, mode
     from training.evaluate import evaluate as run_evaluation
     from training.evaluate import format_text, write_html
 
+    model = _load(model_dir)
     try:
-        examples = load_examples(*data)
+        examples = load_examples(*data, labels=model.labels)
     except DataError as exc:
         raise click.ClickException(str(exc)) from None
-    report = run_evaluation(_load(model_dir), examples)
+    report = run_evaluation(model, examples)
     name = ", ".join(p.name for p in data)
     click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else format_text(report, name))
     if html_path:

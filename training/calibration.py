@@ -15,7 +15,7 @@ Why temperatures, and why one per primary label:
   quality (per-class biases or vector scaling move the argmax; fitted by likelihood on the
   training mix they undo the ``other`` prior correction and lower macro-F1 on both
   development sets).
-* ``scores`` stay a whole probability distribution over the five labels (summing to 1),
+* ``scores`` stay a whole probability distribution over the model's labels (summing to 1),
   computed by one function for the compiled scorer and the vectorised Pipeline path.
   Isotonic regression on the top score would calibrate ``confidence`` alone and leave the
   other four scores to be rescaled by hand; with about 80 held-out errors in 1,756 examples
@@ -26,7 +26,7 @@ Why temperatures, and why one per primary label:
   temperatures about 0.4 against 0.7 to 0.9). One temperature fitted on all rows
   (about 0.65) leaves ``other`` answers under-confident and theme answers over-confident,
   and the expected calibration error on real news stays above 0.03.
-* Five parameters on 250 to 600 held-out predictions each are stable; a label with fewer
+* One parameter a label, fitted on 250 to 600 held-out predictions each, is stable; a label with fewer
   than ``MIN_ROWS`` predictions or ``MIN_ERRORS`` errors (small training sets) gets the
   temperature fitted on all rows instead (with no error, the likelihood would push its
   temperature to the bound).

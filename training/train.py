@@ -174,7 +174,14 @@ def train_model(
     unknown = sorted({ex.label for ex in examples} - set(labels.ids))
     if unknown:
         raise ValueError(f"examples are labeled {', '.join(unknown)}, which the label set lacks; add them with zonedigest themes add")
-    present = {ex.label for ex in examples}
+    counts = Counter(ex.label for ex in examples)
+    few = sorted(label for label, n in counts.items() if n < max(folds, 2))
+    if few:
+        listed = ", ".join(f"{x} has {counts[x]} example(s)" for x in few)
+        raise ValueError(f"{listed}; each label needs at least {max(folds, 2)} to be learned and cross-validated")
+    if "other" not in counts:
+        raise ValueError("no example is labeled other; the model needs examples of articles none of the themes fits")
+    present = set(counts)
     empty = [x for x in labels.themes if x not in present]
     labels = LabelSet(tuple(x for x in labels.labels if x.id in present or x.id == "other"))
     proba, presence = out_of_fold_proba(examples, {**params, "other_weight": 1.0}, folds=folds, labels=labels)

@@ -80,10 +80,16 @@ def split():
 @analysis.get("/themes")
 def themes():
     """The served model's label set, and the examples store's (what the next training learns)."""
+    import sqlite3
+
     from service.api.retraining import store
 
     served = current_analyzer().model.labels
-    return {"themes": served.to_json(), "next": store().label_set().to_json(), "model_version": current_analyzer().model_version}
+    try:
+        upcoming = store().label_set().to_json()
+    except (OSError, sqlite3.Error):  # no usable examples store: the served labels still answer
+        upcoming = None
+    return {"themes": served.to_json(), "next": upcoming, "model_version": current_analyzer().model_version}
 
 
 @analysis.get("/model")

@@ -12,7 +12,7 @@ from flask import Blueprint, current_app
 from service.api.analysis import CLASSIFY_FIELDS, SUMMARY_FIELDS
 from service.api.context import current_analyzer, elapsed_ms, state
 from service.api.errors import APIError
-from service.api.schemas import BatchItem, Budget, FileOptions
+from service.api.schemas import BatchItem, FileOptions
 from service.api.validation import parse, uploaded_file
 
 files = Blueprint("files", __name__, url_prefix="/v1")
@@ -50,7 +50,7 @@ def split_file():
 def analyze_file():
     """Theme and summary of every article of an uploaded file (``split=false``: the file is one article)."""
     filename, document, options = _document()
-    limits = Budget.model_validate(options.model_dump(include={"max_chars", "max_sentences"})).limits(current_app.config["DEFAULT_MAX_CHARS"])
+    limits = options.limits(current_app.config["DEFAULT_MAX_CHARS"])
     results: list[dict | None] = []
     good: list[tuple[int, BatchItem]] = []
     for n, (title, text) in enumerate(_articles(document, options.split), 1):

@@ -76,7 +76,8 @@ def add_theme():
     try:
         labels = store().add_label(theme.id, theme.name_zh, theme.description, theme.terms)
     except ValueError as exc:
-        raise APIError("invalid_value", str(exc), "id" if "label id" in str(exc) else "terms") from None
+        field = "id" if "label id" in str(exc) or "shipped label" in str(exc) else ("name_zh" if "name_zh" in str(exc) else "terms")
+        raise APIError("invalid_value", str(exc), field) from None
     return {"themes": labels.to_json()}, 201
 
 
@@ -99,10 +100,10 @@ def rename_theme(label_id: str):
     require_token()
     new_id = parse(Rename, json_body()).id
     try:
-        store().rename_label(label_id, new_id)
+        labels = store().rename_label(label_id, new_id)
     except ValueError as exc:
         raise APIError("invalid_value", str(exc), "id") from None
-    return {"themes": store().label_set().to_json()}
+    return {"themes": labels.to_json()}
 
 
 @retraining.post("/feedback")
@@ -117,7 +118,10 @@ def feedback():
     if "label" not in payload:
         raise APIError("missing_field", "label is required", "label")
     (example,) = _examples_from([record], "feedback")
-    store().add([example], source="feedback", added_by=request.headers.get("X-User", "web"), replace=True)
+    try:
+        store().add([example], source="feedback", added_by=request.headers.get("X-User", "web"), replace=True)
+    except ValueError as exc:
+        raise APIError("invalid_value", f"{exc}; nothing was stored", "id") from None
     return {"stored": example.id, "label": example.label, "themes": list(example.themes)}, 201
 
 

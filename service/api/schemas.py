@@ -4,7 +4,8 @@ describes them from the same models.
 Models are strict (a ``"5"`` is not an integer, ``true`` is not a number) and ignore fields
 they do not know. Errors are pydantic's; :mod:`service.api.validation` turns the first one
 into the API's stable error codes. Two checks depend on the server's settings and read them
-from the validation context: ``max_text_chars`` (``text_too_long``).
+from the validation context: ``max_text_chars`` (``text_too_long``) and ``max_batch_items``
+(``batch_too_large``).
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ class FileOptions(Budget):
         for name in ("max_chars", "max_sentences"):
             value = form.get(name, "").strip()
             if value:
-                out[name] = int(value) if value.isdigit() and len(value) < 10 else value
+                out[name] = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else value
         flag = form.get("split", "").strip().lower()
         if flag:
             out["split"] = {"true": True, "1": True, "false": False, "0": False}.get(flag, flag)

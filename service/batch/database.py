@@ -69,9 +69,7 @@ class DatabaseCheckpoint:
                 raise BatchError(f"{self.partial} was written by a run with other inputs or options; delete it to start over")
             return {k: int(stored.get(k, 0)) for k in ("records", "scored", "errors")}
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        if self.output.exists():
-            self.output.unlink()  # a finished database from an earlier run is replaced, as a JSONL file is
-        self.db = self._connect()
+        self.db = self._connect()  # a finished database from an earlier run is replaced at the end, as a JSONL file is
         counts = {"records": 0, "scored": 0, "errors": 0}
         with self.db:
             self._record(counts)
@@ -102,6 +100,11 @@ class DatabaseCheckpoint:
                 [(v[0], row["title"], row["text"], row["summary"]) for v, row in zip(values, rows)],
             )
             self._record(counts)
+
+    def close(self) -> None:
+        """Close the partial database of a run that stops early (its committed chunks stay)."""
+        if self.db is not None:
+            self.db.close()
 
     def finish(self) -> None:
         """Drop the progress table and rename the complete database into place."""

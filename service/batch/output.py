@@ -96,6 +96,10 @@ class Checkpoint:
         tmp.write_text(json.dumps(state), encoding="utf-8")
         os.replace(tmp, self.state_path)
 
+    def close(self) -> None:
+        """Close the partial file of a run that stops early (its committed part stays)."""
+        self.file.close()
+
     def finish(self) -> None:
         """Rename the complete file into place and drop the progress record."""
         self.file.close()

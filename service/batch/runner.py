@@ -98,6 +98,10 @@ def run_batch(inputs: list[str], options: BatchOptions) -> BatchStats:
                 sys.stdout.write(chunk.text)
             if bar:
                 bar.update(chunk.records)
+    except BaseException:
+        if checkpoint:
+            checkpoint.close()  # what is committed stays for --resume
+        raise
     finally:
         if bar:
             bar.close()

@@ -152,26 +152,35 @@ class ExamplesStore:
         finally:
             conn.close()
 
-    def label_set(self) -> LabelSet:
+    def label_set(self, conn: sqlite3.Connection | None = None) -> LabelSet:
         """The label set users edit (``zonedigest themes``); the shipped five until one is saved."""
-        conn = self.connect()
+        own = conn is None
+        conn = conn or self.connect()
         try:
             rows = conn.execute("SELECT id, name_zh, description, terms FROM labels ORDER BY position").fetchall()
         finally:
-            conn.close()
+            if own:
+                conn.close()
         return LabelSet.from_json([{"id": i, "name_zh": n, "description": d, "terms": json.loads(t)} for i, n, d, t in rows]) if rows else DEFAULT
 
     def save_label_set(self, labels: LabelSet, *, in_use_check: bool = True) -> None:
         """Replace the stored label set; a label that stored examples still use cannot be dropped."""
         with self.transaction() as conn:
-            if in_use_check:
-                used = {row[0] for row in conn.execute("SELECT DISTINCT label FROM examples")}
-                for row in conn.execute("SELECT themes FROM examples"):
-                    used.update(json.loads(row[0]))
-                missing = sorted(used - set(labels.ids))
-                if missing:
-                    raise ValueError(f"stored examples still use {', '.join(missing)}: relabel or remove them first")
-            _write_labels(conn, labels)
+            self._save(conn, labels, in_use_check)
+
+    @staticmethod
+    def _save(conn: sqlite3.Connection, labels: LabelSet, in_use_check: bool = True) -> None:
+        missing = sorted(set(DEFAULT.ids) - set(labels.ids))
+        if missing:
+            raise ValueError(f"{', '.join(missing)} is a shipped label the repository's training data uses: it cannot be removed or renamed")
+        if in_use_check:
+            used = {row[0] for row in conn.execute("SELECT DISTINCT label FROM examples")}
+            for row in conn.execute("SELECT themes FROM examples"):
+                used.update(json.loads(row[0]))
+            missing = sorted(used - set(labels.ids))
+            if missing:
+                raise ValueError(f"stored examples still use {', '.join(missing)}: relabel or remove them first")
+        _write_labels(conn, labels)
 
     def add_label(self, label_id: str, name_zh: str, description: str = "", terms: Iterable[str] = ()) -> LabelSet:
         """Add a label (or update one's name, description and terms); returns the new set."""
@@ -181,35 +190,38 @@ class ExamplesStore:
         if any(len(t) > 20 or any(c.isspace() for c in t) for t in terms):
             raise ValueError("a policy term is one word of at most 20 characters with no spaces")
         if not name_zh or not name_zh.strip():
-            raise ValueError("a label needs a Chinese name (--name-zh)")
-        labels = self.label_set().with_label(Label(label_id, name_zh.strip(), description.strip(), terms))
-        self.save_label_set(labels)
+            raise ValueError("a label needs a Chinese name (name_zh)")
+        with self.transaction() as conn:
+            labels = self.label_set(conn).with_label(Label(label_id, name_zh.strip(), description.strip(), terms))
+            self._save(conn, labels)
         return labels
 
     def remove_label(self, label_id: str) -> LabelSet:
         """Drop a label no stored example uses; returns the new set."""
-        labels = self.label_set().without(label_id)
-        self.save_label_set(labels)
+        with self.transaction() as conn:
+            labels = self.label_set(conn).without(label_id)
+            self._save(conn, labels)
         return labels
 
-    def rename_label(self, old: str, new: str) -> None:
+    def rename_label(self, old: str, new: str) -> LabelSet:
         """Give a label a new id, in the label set and in every stored example, in one transaction."""
         from service.labels import Label, check_label_id
 
         check_label_id(new)
-        labels = self.label_set()
-        if old not in labels or old == "other":
-            raise ValueError(f"no label {old!r} to rename" if old not in labels else "'other' cannot be renamed")
-        if new in labels:
-            raise ValueError(f"label {new!r} exists already")
-        renamed = LabelSet(tuple(Label(new, x.name_zh, x.description, x.terms) if x.id == old else x for x in labels.labels))
         with self.transaction() as conn:
+            labels = self.label_set(conn)
+            if old not in labels or old == "other":
+                raise ValueError(f"no label {old!r} to rename" if old not in labels else "'other' cannot be renamed")
+            if new in labels:
+                raise ValueError(f"label {new!r} exists already")
+            renamed = LabelSet(tuple(Label(new, x.name_zh, x.description, x.terms) if x.id == old else x for x in labels.labels))
+            self._save(conn, renamed, in_use_check=False)
             conn.execute("UPDATE examples SET label = ? WHERE label = ?", (new, old))
             for rowid, themes in conn.execute("SELECT rowid, themes FROM examples").fetchall():
                 values = json.loads(themes)
                 if old in values:
                     conn.execute("UPDATE examples SET themes = ? WHERE rowid = ?", (json.dumps([new if t == old else t for t in values]), rowid))
-            _write_labels(conn, renamed)
+        return renamed
 
     def examples(self, *, label: str | None = None, limit: int | None = None, offset: int = 0) -> list[Example]:
         """Stored examples, oldest first."""

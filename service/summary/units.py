@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 
-from service.text.sentences import Sentence
+from service.text.sentences import CLOSERS, Sentence
 
 SENTENCE_END = "。！？；…!?;."
-CLOSERS = "”’」』）)》】"
 LABEL = re.compile(
     r"^(?:核心阅读|编者按|记者手记|记者观察|延伸阅读|相关链接|短评|链接|背景|小贴士|主办单位|承办单位|协办单位|支持单位|指导单位|主办|承办|协办)"
     r"|^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+(?:部分|章|节|篇)|[①②③④⑤⑥⑦⑧⑨⑩])"
@@ -72,7 +71,7 @@ def glued_heading(sentence: Sentence, text: str) -> bool:
 
 # Unattributed speech: a directive (要……) or a first-person sentence (我们……) whose speaker is
 # named in the sentence before it.
-SPEECH = re.compile(r"^[“「‘]?(?:要(?![素求点件闻害道地])|我们|我|咱们|希望|必须)")
+SPEECH = re.compile(r"^[“「‘]?(?:要(?![素求点件闻害道地])|我们|我(?![国省市区县镇乡村州盟旗校院所厂])|咱们|希望(?!工程|小学)|必须)")
 ATTRIBUTED = re.compile(r"(?:说|表示|指出|强调|介绍|认为|要求|提出|坦言)(?:[，,：:。]|$)")
 
 

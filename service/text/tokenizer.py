@@ -64,26 +64,26 @@ class Tokenizer:
             self._engine = engine
 
     def add_terms(self, terms: Iterable[str]) -> None:
-        """Keep ``terms`` whole from now on (seed terms of a user's theme, added when its model loads)."""
-        with self._lock:
-            new = [t for t in terms if t and t not in self._added]
-            self._added.update(dict.fromkeys(new))
-            if self._engine is not None:
-                for term in new:
-                    self._add(term)
+        """Keep ``terms`` whole from now on (seed terms of a user's theme, added when its model loads).
 
-    def _add(self, term: str) -> None:
-        if self.backend == "rjieba":
-            self._engine.add_word(term, self._engine.suggest_freq(term), None)
-        else:
-            self._engine.add_word(term)
-            self._engine.suggest_freq(term, tune=True)
+        The engine other threads are cutting with is never changed (rjieba refuses a word added
+        during a cut): a loaded dictionary is rebuilt with the new terms and swapped in whole.
+        """
+        with self._lock:
+            new = [t for t in dict.fromkeys(terms) if t and t not in self._added]
+            if not new:
+                return
+            loaded = self._engine is not None
+            self._engine = None
+            self._added.update(dict.fromkeys(new))
+        if loaded:
+            self.initialize()
 
     def cut(self, text: str) -> list[str]:
         """Segment ``text`` like ``jieba.lcut``: every character kept, punctuation included."""
         if self._engine is None:
             self.initialize()
-        return self._cut(text)
+        return self._cut(text)  # one engine per call: a rebuilt one is swapped in whole
 
     def tokenize(self, text: str) -> list[str]:
         """Content words of ``text``: no punctuation, spaces or function words; numbers as ``<num>``."""

@@ -115,3 +115,44 @@ def test_the_quality_gate_compares_a_new_label_on_the_live_labels_only():
     assert promoted and "of the live labels (talent, other) 0.8975 vs 0.9000" in reason and "new label technology: F1 0.5000" in reason
     refused, reason = decide(cv(talent=0.85, technology=0.99, other=0.9), live, 0.01, False)
     assert not refused and "beyond tolerance" in reason
+
+
+def test_the_shipped_labels_stay_and_training_needs_enough_examples_of_each(tmp_path):
+    from training.data import load_examples
+    from training.train import train_model
+
+    store = ExamplesStore(tmp_path / "z.db")
+    for change in (lambda: store.remove_label("talent"), lambda: store.rename_label("energy", "power")):
+        with pytest.raises(ValueError, match="shipped label"):
+            change()
+    assert store.label_set() == DEFAULT
+    lone = validate_record({"id": "t1", "text": "联合实验室揭牌。", "label": "technology"}, "f", 1, DEFAULT.with_label(TECH))
+    with pytest.raises(ValueError, match="technology has 1 example"):
+        train_model(load_examples()[:60] + [lone], tmp_path / "v9", folds=3, labels=DEFAULT.with_label(TECH))
+
+
+def test_the_tokenizer_gains_terms_while_other_threads_cut():
+    import threading
+
+    from service.text.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer(user_terms=())
+    tokenizer.cut("预热")
+    errors, stop = [], threading.Event()
+
+    def cut_all_the_time():
+        while not stop.is_set():
+            try:
+                tokenizer.cut("园区碳化硅衬底片实现量产，氮化镓外延片进入中试。")
+            except Exception as exc:  # noqa: BLE001 - any failure is the finding
+                errors.append(exc)
+
+    threads = [threading.Thread(target=cut_all_the_time) for _ in range(3)]
+    for t in threads:
+        t.start()
+    tokenizer.add_terms(["碳化硅衬底片"])
+    tokenizer.add_terms(["氮化镓外延片"])
+    stop.set()
+    for t in threads:
+        t.join()
+    assert not errors and {"碳化硅衬底片", "氮化镓外延片"} <= set(tokenizer.cut("园区碳化硅衬底片实现量产，氮化镓外延片进入中试。"))

@@ -73,7 +73,7 @@ def test_bad_uploads_get_clear_errors(live_server):
     assert no_file.status_code == 400 and no_file.json()["error"] == {**no_file.json()["error"], "code": "missing_field", "field": "file"}
     text = "某市在深圳举办招商推介会，现场签约项目12个，总投资86亿元。".encode()
     for form, code, field in ((
-        {"max_chars": "many"}, "wrong_type", "max_chars"), ({"max_chars": "0"}, "invalid_value", "max_chars"),
+        {"max_chars": "many"}, "wrong_type", "max_chars"), ({"max_chars": "0"}, "invalid_value", "max_chars"), ({"max_chars": "²"}, "wrong_type", "max_chars"),
         ({"split": "perhaps"}, "wrong_type", "split"), ({"max_chars": "50", "max_sentences": "2"}, "invalid_value", "max_sentences"),
     ):  # fmt: skip
         answer = upload(live_server, "/v1/analyze/file", "a.txt", text, **form)

@@ -32,6 +32,10 @@ def test_themes_are_added_renamed_and_removed_with_clear_errors(client):
 
     example = {"id": "t1", "text": "联合实验室揭牌，研发投入8600万元。", "label": "technology"}
     assert post(client, "/v1/examples", example, headers=AUTH).status_code == 201
+    taken = post(client, "/v1/feedback", {"id": "t1", "text": "另一篇文章。", "label": "other"}, headers=AUTH)  # the id of an example added otherwise
+    assert taken.status_code == 400 and taken.get_json()["error"]["code"] == "invalid_value"
+    shipped = client.delete("/v1/themes/talent", headers=AUTH)
+    assert shipped.status_code == 409 and "shipped label" in shipped.get_json()["error"]["message"]
     in_use = client.delete("/v1/themes/technology", headers=AUTH)
     assert in_use.status_code == 409 and in_use.get_json()["error"]["code"] == "conflict"
     assert client.delete("/v1/themes/nothing", headers=AUTH).get_json()["error"]["code"] == "not_found"

@@ -79,6 +79,15 @@ def test_every_budget_contract(budget):
         assert len(Summarizer().summarize(text, max_sentences=n).sentences) == n
 
 
+def test_unattributed_speech_waits_for_its_speaker_but_our_city_leads():
+    from service.summary.units import needs_antecedent
+
+    assert needs_antecedent("要千方百计搜救被困人员。") and needs_antecedent("“外防输入，马虎不得。”")
+    assert not needs_antecedent("“今年要干好三件事。”县长说。") and not needs_antecedent("我市今年引进高层次人才3000名。")
+    text = "我市今年引进高层次人才3000名，新建人才公寓1200套。全市举办招聘会46场，提供岗位2.1万个。要进一步优化人才服务。"
+    assert Summarizer().summarize(text, max_chars=30).summary.startswith("我市今年引进")
+
+
 def test_a_back_reference_with_nothing_before_it_and_filler_are_never_chosen():
     text = "岁月无声，光阴有痕，一方有难，八方支援。这是全县干部群众共同的心声。县里新建安置房1200套，3600名群众已搬入新居。"
     for budget in (25, 40, 50):  # the whole text (58 characters) is over each budget
