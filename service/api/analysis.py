@@ -51,12 +51,18 @@ def summarize():
 def analyze_batch():
     """:func:`analyze` for up to MAX_BATCH_ITEMS items; a bad item gets its own error."""
     batch = parse(Batch, json_body())
-    limits = batch.limits(current_app.config["DEFAULT_MAX_CHARS"])
-    results: list[dict | None] = [None] * len(batch.items)
+    results, analyzer = analyze_items(batch.items, "items", batch.limits(current_app.config["DEFAULT_MAX_CHARS"]))
+    return {"results": results, "model_version": analyzer.model_version, "elapsed_ms": elapsed_ms()}
+
+
+def analyze_items(items: list, prefix: str, limits: dict) -> tuple[list[dict], object]:
+    """Each item validated as a :class:`BatchItem` (a bad one gets its own error, named
+    ``prefix[i]``), the good ones analysed in one call; results in order, and the analyzer used."""
+    results: list[dict] = [{} for _ in items]
     good: list[tuple[int, BatchItem]] = []
-    for i, raw in enumerate(batch.items):
+    for i, raw in enumerate(items):
         try:
-            good.append((i, parse(BatchItem, raw, f"items[{i}].")))
+            good.append((i, parse(BatchItem, raw, f"{prefix}[{i}].")))
         except APIError as error:
             item_id = raw.get("id", i) if isinstance(raw, dict) else i
             results[i] = {"id": item_id if isinstance(item_id, (str, int)) else i, **error.body()}
@@ -65,7 +71,7 @@ def analyze_batch():
     state()["metrics"].count_predictions([r["theme"] for r in analysed])
     for (i, item), result in zip(good, analysed):
         results[i] = {"id": i if item.id is None else item.id, **{k: result[k] for k in CLASSIFY_FIELDS + SUMMARY_FIELDS}}
-    return {"results": results, "model_version": analyzer.model_version, "elapsed_ms": elapsed_ms()}
+    return results, analyzer
 
 
 @analysis.post("/split")

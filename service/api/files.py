@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
-from service.api.analysis import CLASSIFY_FIELDS, SUMMARY_FIELDS
-from service.api.context import current_analyzer, elapsed_ms, state
+from service.api.analysis import analyze_items
+from service.api.context import elapsed_ms
 from service.api.errors import APIError
-from service.api.schemas import BatchItem, FileOptions
+from service.api.schemas import FileOptions
 from service.api.validation import parse, uploaded_file
 
 files = Blueprint("files", __name__, url_prefix="/v1")
@@ -50,19 +50,7 @@ def split_file():
 def analyze_file():
     """Theme and summary of every article of an uploaded file (``split=false``: the file is one article)."""
     filename, document, options = _document()
-    limits = options.limits(current_app.config["DEFAULT_MAX_CHARS"])
-    results: list[dict | None] = []
-    good: list[tuple[int, BatchItem]] = []
-    for n, (title, text) in enumerate(_articles(document, options.split), 1):
-        item_id = f"{filename or 'file'}#{n}"
-        results.append(None)
-        try:
-            good.append((n - 1, parse(BatchItem, {"id": item_id, "title": title, "text": text}, f"articles[{n - 1}].")))
-        except APIError as error:
-            results[n - 1] = {"id": item_id, "title": title or "", **error.body()}
-    analyzer = current_analyzer()
-    analysed = analyzer.analyze_many([(item.title, item.text) for _, item in good], **limits)
-    state()["metrics"].count_predictions([r["theme"] for r in analysed])
-    for (i, item), result in zip(good, analysed):
-        results[i] = {"id": item.id, "title": item.title or "", **{k: result[k] for k in CLASSIFY_FIELDS + SUMMARY_FIELDS}}
+    items = [{"id": f"{filename or 'file'}#{n}", "title": title, "text": text} for n, (title, text) in enumerate(_articles(document, options.split), 1)]
+    rows, analyzer = analyze_items(items, "articles", options.limits(current_app.config["DEFAULT_MAX_CHARS"]))
+    results = [{"id": row["id"], "title": item["title"] or "", **row} for row, item in zip(rows, items)]
     return {"filename": filename, "kind": document.kind, "results": results, "model_version": analyzer.model_version, "elapsed_ms": elapsed_ms()}

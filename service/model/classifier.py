@@ -9,7 +9,7 @@ import numpy as np
 
 from service.labels import LabelSet
 from service.model.artifact import load_pipeline, read_metadata, resolve_model_dir
-from service.model.estimator import calibrate
+from service.model.estimator import apply_temperatures, label_temperatures
 from service.model.features import compose
 from service.model.scorer import CompiledScorer
 
@@ -48,6 +48,7 @@ class ThemeClassifier:
         self.thresholds: dict[str, float] = metadata.get("theme_thresholds") or {t: 0.5 for t in self.labels.themes}
         # Calibration fitted at training time (training/calibration.py); absent in older versions.
         self.temperature = (metadata.get("params") or {}).get("temperature")
+        self._temperatures = label_temperatures(self.temperature, self.labels.ids)  # once, not per document
         clf = pipeline.steps[-1][1]
         self._classes = list(clf.classes_)
         self._order = [self._classes.index(label) for label in self.labels.ids]
@@ -79,12 +80,12 @@ class ThemeClassifier:
         """
         if len(docs) <= COMPILED_MAX_DOCS:
             scored = (self._scorer.score(doc) for doc in docs)
-            rows = [(calibrate(proba[self._order], self.temperature, self.labels.ids), presence, idx, vals) for proba, presence, idx, vals in scored]
+            rows = [(apply_temperatures(proba[self._order], self._temperatures), presence, idx, vals) for proba, presence, idx, vals in scored]
         else:
             features = self.pipeline[:-1].transform(docs).tocsr()
             clf = self.pipeline.steps[-1][1]
             proba, presence = clf.predict_proba(features)[:, self._order], clf.presence_proba(features)
-            proba = calibrate(proba, self.temperature, self.labels.ids)
+            proba = apply_temperatures(proba, self._temperatures)
             spans = zip(features.indptr[:-1], features.indptr[1:])
             rows = [(proba[i], presence[i], features.indices[a:b], features.data[a:b]) for i, (a, b) in enumerate(spans)]
         return [self._prediction(*row, evidence) for row in rows]

@@ -135,9 +135,20 @@ def calibrate(proba: np.ndarray, temperature, classes: list[str]) -> np.ndarray:
     Training fits it on held-out folds (``training.calibration``) and stores it in the
     version's metadata ``params["temperature"]``; both prediction paths call this function.
     """
-    if temperature is None:
-        return proba
+    return apply_temperatures(proba, label_temperatures(temperature, classes))
+
+
+def label_temperatures(temperature, classes: list[str]) -> np.ndarray | float | None:
+    """``temperature`` as :func:`apply_temperatures` takes it: one a column of ``classes`` for a dict."""
     if isinstance(temperature, dict):
-        per_class = np.array([float(temperature.get(label, 1.0)) for label in classes])
-        return temper(proba, per_class[np.asarray(proba).argmax(axis=-1)])
-    return temper(proba, float(temperature))
+        return np.array([float(temperature.get(label, 1.0)) for label in classes])
+    return None if temperature is None else float(temperature)
+
+
+def apply_temperatures(proba: np.ndarray, temperatures: np.ndarray | float | None) -> np.ndarray:
+    """Rows of ``proba`` tempered by :func:`label_temperatures`'s result (an array: by each row's argmax)."""
+    if temperatures is None:
+        return proba
+    if isinstance(temperatures, np.ndarray):
+        return temper(proba, temperatures[np.asarray(proba).argmax(axis=-1)])
+    return temper(proba, temperatures)

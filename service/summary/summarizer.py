@@ -164,8 +164,7 @@ class Summarizer:
         if (max_chars is None or total <= max_chars) and (max_sentences is None or len(body) <= max_sentences):
             return Summary("".join(s.text for s in scored), scored, keywords, dateline=dateline)
         # A back-reference may follow only its antecedent (the sentence before it, with nothing between).
-        after = {id(s): prev for prev, s in zip(scored, scored[1:]) if needs_antecedent(s.text) and prev.end <= s.start}
-        antecedent = {id(s): after.get(id(s)) for s in scored if needs_antecedent(s.text)}
+        antecedent = {id(s): scored[i - 1] if i else None for i, s in enumerate(scored) if needs_antecedent(s.text)}
         filler = {id(s) for s in scored if is_filler(s.text)}
         chosen, over = self._select(scored, max_chars, max_sentences, self.weights["redundancy"], antecedent, filler)
         chosen.sort(key=lambda s: s.start)

@@ -112,6 +112,19 @@ def score_command(*args):
     return [sys.executable, "-m", "service", "score", *map(str, args)]
 
 
+def start_then_kill(command: list, committed, kill_after: int, extra_delay: float) -> None:
+    """Run ``command``; SIGKILL it once ``committed()`` reaches ``kill_after`` records, plus ``extra_delay`` s."""
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and committed() < kill_after:
+        assert process.poll() is None, "the run ended before it could be killed"
+        time.sleep(0.01)
+    time.sleep(extra_delay)
+    assert process.poll() is None, "the run ended before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
 @pytest.mark.parametrize("third", [0, 1, 2])
 def test_sigkill_at_a_random_point_then_resume_gives_the_uninterrupted_output(tmp_path, third):
     """Killed once a seeded random number of records is done (one run in each third of the
@@ -126,26 +139,14 @@ def test_sigkill_at_a_random_point_then_resume_gives_the_uninterrupted_output(tm
 
     out = tmp_path / "out.jsonl"
     progress = tmp_path / "out.jsonl.progress.json"
-    process = subprocess.Popen(
-        score_command(jsonl, "-o", out, "--workers", "2", "--chunk-size", "50"),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.time() + 120
-    while time.time() < deadline:
+
+    def committed() -> int:
         try:
-            if json.loads(progress.read_text())["records"] >= kill_after_records:
-                break
+            return json.loads(progress.read_text())["records"]
         except (OSError, ValueError):
-            pass
-        assert process.poll() is None, "the run ended before it could be killed"
-        time.sleep(0.01)
-    time.sleep(extra_delay)
-    assert process.poll() is None, "the run ended before it could be killed"
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+            return 0
+
+    start_then_kill(score_command(jsonl, "-o", out, "--workers", "2", "--chunk-size", "50"), committed, kill_after_records, extra_delay)
     assert not out.exists() and progress.exists()
 
     again = subprocess.run(score_command(jsonl, "-o", out), cwd=ROOT, capture_output=True, text=True)

@@ -3,18 +3,15 @@ SIGKILL, and datasette serving it."""
 
 import asyncio
 import json
-import os
 import random
-import signal
 import sqlite3
 import subprocess
-import time
 
 import pytest
 
 from service.batch.runner import BatchError, BatchOptions, run_batch
 from tests.conftest import ROOT, SEED
-from tests.service.batch.test_batch import ARTICLES, run, score_command, write_jsonl
+from tests.service.batch.test_batch import ARTICLES, run, score_command, start_then_kill, write_jsonl
 
 COLUMNS = ("seq", "id", "date", "title", "theme", "confidence", "themes", "summary", "keywords", "source", "model_version", "error")
 
@@ -114,21 +111,8 @@ def test_sigkill_then_resume_into_the_database_gives_the_uninterrupted_rows(tmp_
 
     out = tmp_path / "scored.db"
     partial = tmp_path / "scored.db.partial"
-    process = subprocess.Popen(
-        score_command(*inputs, "--split", "-o", out, "--workers", "2", "--chunk-size", "50"),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.time() + 120
-    while time.time() < deadline and committed_records(partial) < kill_after:
-        assert process.poll() is None, "the run ended before it could be killed"
-        time.sleep(0.01)
-    time.sleep(extra_delay)
-    assert process.poll() is None, "the run ended before it could be killed"
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    command = score_command(*inputs, "--split", "-o", out, "--workers", "2", "--chunk-size", "50")
+    start_then_kill(command, lambda: committed_records(partial), kill_after, extra_delay)
     assert not out.exists() and partial.exists()
 
     again = subprocess.run(score_command(*inputs, "--split", "-o", out), cwd=ROOT, capture_output=True, text=True)
