@@ -11,7 +11,7 @@ only (never the headline) and is held to the same budget in whole sentences: its
 sentences are taken in its own order up to the first that would pass the budget; when
 even the first does not fit, it is clipped to the budget. Lead is the text's first
 sentences up to the budget. ``before`` is the summarizer as it was before reader-accepted
-units (a frozen copy: benchmarks/_summary_baseline.py). The oracle greedily adds the
+units, read from git at BEFORE (default 47ffabc; ``--before REV``). The oracle greedily adds the
 whole sentence (of the summarizer's candidate sentences) that most raises the LCS of the
 fitted summary with the headline, within the budget; one whole sentence over the budget
 is allowed (then clipped, as for every system). gap = (ours - lead) / (oracle - lead) on
@@ -24,6 +24,7 @@ import argparse
 import json
 import random
 import re
+import sys
 import time
 
 from _common import archive
@@ -222,10 +223,27 @@ def load_analyzer():
     return Analyzer(load_model())
 
 
-def baseline_summarizer(analyzer):
-    from _summary_baseline import Summarizer as Before
+BEFORE = "47ffabc"  # the last commit with the summarizer before reader-accepted units
 
-    return Before(idf=analyzer.model.idf())
+
+def baseline_summarizer(analyzer, rev: str = BEFORE):
+    """The summarizer as it was at ``rev``, with that commit's sentence splitter, read with ``git show``."""
+    import importlib
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from _common import ROOT
+
+    def source(path: str) -> str:
+        return subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+    folder = Path(tempfile.mkdtemp(prefix="zonedigest-before-"))
+    (folder / "before_sentences.py").write_text(source("service/text/sentences.py"), encoding="utf-8")
+    summarizer = source("service/summary/summarizer.py").replace("from service.text.sentences import", "from before_sentences import")
+    (folder / "before_summarizer.py").write_text(summarizer, encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    return importlib.import_module("before_summarizer").Summarizer(idf=analyzer.model.idf())
 
 
 def classify_themes(analyzer, texts: list[str]) -> dict[str, list[str]]:
@@ -239,7 +257,7 @@ def evaluate(args) -> None:
     budgets = [int(b) for b in args.budgets.split(",")]
     wanted = args.systems.split(",")
     analyzer = load_analyzer()
-    before = baseline_summarizer(analyzer)
+    before = baseline_summarizer(analyzer, args.before)
     print("Defects (per 100 summaries, counted on each summarizer's own sentences before clipping):")
     for key, definition in DEFECTS.items():
         print(f"  {key:<9}{definition}")
@@ -373,6 +391,7 @@ def main() -> None:
     parser.add_argument("--pairs", metavar="FILE", help="write blind pairs (ours vs lead at 120) to FILE and the key beside it")
     parser.add_argument("--pairs-n", type=int, default=100)
     parser.add_argument("--tally", nargs=2, metavar=("JUDGEMENTS", "KEY"))
+    parser.add_argument("--before", default=BEFORE, help="git revision whose summarizer is 'before' (default %(default)s)")
     args = parser.parse_args()
     if args.tally:
         tally(*args.tally)
