@@ -56,7 +56,7 @@ def build_pipeline(
         transformer_weights={"terms": terms_weight},
     )
     classifier = ThemeEstimator(C=C, class_weight=class_weight, other_weight=other_weight, themes=labels.themes)
-    return Pipeline([("prepare", PrepareDocuments()), ("features", features), ("clf", classifier)])
+    return Pipeline([("prepare", PrepareDocuments(terms=tuple(labels.extra_terms()))), ("features", features), ("clf", classifier)])
 
 
 def documents(examples: list[Example]) -> list[str]:

@@ -54,12 +54,28 @@ def prepare_document(doc: str) -> Prepared:
 
 
 class PrepareDocuments(BaseEstimator, TransformerMixin):
-    """Documents → :class:`Prepared` tuples (stateless)."""
+    """Documents → :class:`Prepared` tuples (stateless).
+
+    Parameters
+    ----------
+    terms : tuple of str
+        Seed terms of the user's themes: the tokenizer keeps them whole before any document
+        is cut, when training as when serving (a model first trained in a process would
+        otherwise learn from documents cut without them).
+    """
+
+    def __init__(self, terms: tuple[str, ...] = ()) -> None:
+        self.terms = terms
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__({"terms": (), **state})  # versions saved before seed terms
 
     def fit(self, docs, y=None):  # noqa: D102 - scikit-learn contract
         return self
 
     def transform(self, docs):  # noqa: D102 - scikit-learn contract
+        if self.terms:
+            add_terms(self.terms)
         return [d if isinstance(d, Prepared) else prepare_document(d) for d in docs]
 
     def __sklearn_is_fitted__(self) -> bool:

@@ -115,3 +115,28 @@ def test_retraining_on_shipped_data_reproduces_the_shipped_model(tmp_path, shipp
     texts = [(a.title, a.text) for a in split_bulletin(seed_text)] + [(ex.title, ex.text) for ex in load_examples(DATA_DIR)[::25]]
     for title, text in texts:
         assert again.classify(text, title) == shipped.classify(text, title)
+
+
+def test_seed_terms_are_whole_in_the_documents_a_model_first_learns_from():
+    """The first model trained in a process cuts its training documents with the seed terms too
+    (they were added only after the documents were cut, so training and serving disagreed)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    script = """
+from service.labels import DEFAULT, Label
+from training.data import Example
+from training.train import build_pipeline, fit
+term = "星链算力港"
+labels = DEFAULT.with_label(Label("orbital", "星链", "", (term,)))
+texts = [(f"第{i}号{term}今天投用，算力规模扩大。", "orbital") for i in range(6)] + [(f"第{i}届农民丰收节在县里举行。", "other") for i in range(6)]
+examples = [Example(str(i), t, y, (y,) if y != "other" else (), "", "t") for i, (t, y) in enumerate(texts)]
+pipeline = fit(build_pipeline(labels=labels, char_max_features=500), examples)
+words = dict(pipeline.named_steps["features"].transformer_list)["words"]
+print(term in words.vocabulary_)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"
