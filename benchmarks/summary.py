@@ -183,7 +183,7 @@ def sample(name: str, n: int, seed: int = SEED) -> list[dict]:
 
 def defects(text: str, spans: list[tuple[str, int, int]]) -> dict[str, int]:
     """Counts of each defect in one summary (``spans``: its sentences with offsets into ``text``)."""
-    from service.summary.units import is_filler
+    from service.summary.units import NUMBER_WITH_UNIT, PHRASE
     from service.summary.units import needs_antecedent as back_reference
     from service.text.sentences import split_sentences
 
@@ -202,7 +202,7 @@ def defects(text: str, spans: list[tuple[str, int, int]]) -> dict[str, int]:
                 out["dangling"] += 1
         if sentence[-1:] in "，,、：:":
             out["cut"] += 1
-        if is_filler(sentence):
+        if PHRASE.search(sentence) and not NUMBER_WITH_UNIT.search(sentence):  # of any length (the summarizer skips short ones)
             out["filler"] += 1
         previous_end = end
     return out

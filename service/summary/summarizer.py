@@ -4,7 +4,9 @@ Units are whole sentences as readers accept them (:mod:`service.summary.units`):
 labels, list lines and sub-headings run into a paragraph are never selected; a long sentence
 is never cut at ， or 、 (it is kept whole, over budget only when it is the best single unit,
 or left out); a sentence that opens by pointing back (他们, 这, 为此 ...) enters only after
-the sentence before it; a slogan or set phrase with no number never fills space.
+the sentence before it (the article's first sentence has nothing before it: its 他 points to the
+headline); a slogan or set phrase with no number never fills space (a long opening sentence
+that holds one is the lead, not filler).
 
 Sentences are scored on lexicon terms (weighted toward the article's own themes),
 TF-IDF salience against the whole article, position (news puts its point first),
@@ -164,8 +166,8 @@ class Summarizer:
         if (max_chars is None or total <= max_chars) and (max_sentences is None or len(body) <= max_sentences):
             return Summary("".join(s.text for s in scored), scored, keywords, dateline=dateline)
         # A back-reference may follow only its antecedent (the sentence before it, with nothing between).
-        antecedent = {id(s): scored[i - 1] if i else None for i, s in enumerate(scored) if needs_antecedent(s.text)}
-        filler = {id(s) for s in scored if is_filler(s.text)}
+        antecedent = {id(s): scored[i - 1] for i, s in enumerate(scored) if i and needs_antecedent(s.text)}
+        filler = {id(s) for i, s in enumerate(scored) if is_filler(s.text, opening=i == 0)}
         chosen, over = self._select(scored, max_chars, max_sentences, self.weights["redundancy"], antecedent, filler)
         chosen.sort(key=lambda s: s.start)
         return Summary("".join(s.text for s in chosen), chosen, keywords, over, dateline)

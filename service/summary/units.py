@@ -5,7 +5,8 @@ sub-heading, 核心阅读 / 编者按, a numbered section head (一、 / （一�
 of organisers, a byline; also a piece that ends in ， 、 or ： (an introduction to a list
 or a piece of a cut sentence). Headings are never selected (a text made of nothing
 else falls back to its lines). A *back-reference* opens by pointing back (他们, 这, 该,
-此外, 为此...): it is selected only when the sentence before it already is.
+此外, 为此...): it is selected only when the sentence before it already is, or when it opens
+the article.
 """
 
 from __future__ import annotations
@@ -89,6 +90,15 @@ def needs_antecedent(text: str) -> bool:
     return text.startswith(("“", "「")) and not ATTRIBUTED.search(text) and not QUOTE_THEN_SPEAKER.search(text)
 
 
-def is_filler(text: str) -> bool:
-    """A slogan or set phrase with no number in it (岁月无声，光阴有痕; 一方有难，八方支援 ...)."""
+SHORT_OPENING = 40  # an opening sentence this long says more than the set phrase it holds
+
+
+def is_filler(text: str, *, opening: bool = False) -> bool:
+    """A slogan or set phrase with no number in it (岁月无声，光阴有痕; 一方有难，八方支援 ...).
+
+    The article's ``opening`` sentence is filler only when short: a lead that holds a set
+    phrase (西藏……共同谱写雪域高原高质量发展新篇章) is what the article is about.
+    """
+    if opening and len(text) >= SHORT_OPENING:
+        return False
     return PHRASE.search(text) is not None and NUMBER_WITH_UNIT.search(text) is None

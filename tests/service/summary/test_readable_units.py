@@ -95,6 +95,19 @@ def test_a_back_reference_with_nothing_before_it_and_filler_are_never_chosen():
         assert texts == ["县里新建安置房1200套，3600名群众已搬入新居。"], texts
 
 
+def test_an_opening_that_points_ahead_and_a_lead_holding_a_set_phrase_are_summaries():
+    portrait = (
+        "他，十几年如一日守护着亚洲象，被人亲切地称为“象爸爸”，他就是全国五一劳动奖章获得者、救护中心兽医师熊朝永。"
+        "一大早，熊朝永和同事们一起给亚洲象“龙龙”进行体检。"
+        "去年在野外被发现时，它连站立起来都费劲。"
+    )
+    assert Summarizer().summarize(portrait, max_chars=70).summary.startswith("他，十几年如一日")
+    lead = "西藏不断铸牢中华民族共同体意识，把改善民生作为出发点和落脚点，各族干部群众团结奋斗，共同谱写雪域高原高质量发展新篇章。"
+    text = lead + "岁月无声，光阴有痕。拉萨八廓街有100多个居民大院，生活着20多个民族的居民。"
+    texts = [s.text for s in Summarizer().summarize(text, max_chars=95).sentences]  # the text is 99
+    assert texts[0] == lead and "岁月无声，光阴有痕。" not in texts, texts
+
+
 def test_dateline_on_every_surface(shipped_model, tmp_path):
     import json
 
