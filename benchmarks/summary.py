@@ -329,15 +329,16 @@ def timed(run, texts: list[str], budget: int, repeat: int = 2) -> float:
     return best
 
 
-def write_pairs(path: str, n: int, budget: int = 120) -> None:
-    """Blind pairs: fixed seeded articles (half from each archive) where ours differs from lead at ``budget``."""
+def write_pairs(path: str, n: int, budget: int = 120, seed: int = SEED + 2) -> None:
+    """Blind pairs: fixed seeded articles (half from each archive) where ours differs from lead at ``budget``
+    (``seed`` picks the articles: a new round after a change reads articles no reader has judged)."""
     from pathlib import Path
 
     analyzer = load_analyzer()
     rng = random.Random(SEED + 1)
     pairs, key = [], {}
     for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
-        rows = sample(name, 4 * n, seed=SEED + 2)
+        rows = sample(name, 4 * n, seed=seed)
         themes = classify_themes(analyzer, [r["text"] for r in rows])
         taken = 0
         for r in rows:
@@ -390,13 +391,14 @@ def main() -> None:
     parser.add_argument("--systems", default="ours,before,lead,oracle,snownlp,textrank")
     parser.add_argument("--pairs", metavar="FILE", help="write blind pairs (ours vs lead at 120) to FILE and the key beside it")
     parser.add_argument("--pairs-n", type=int, default=100)
+    parser.add_argument("--pairs-seed", type=int, default=SEED + 2, help="seed of the articles of the pairs (default %(default)s)")
     parser.add_argument("--tally", nargs=2, metavar=("JUDGEMENTS", "KEY"))
     parser.add_argument("--before", default=BEFORE, help="git revision whose summarizer is 'before' (default %(default)s)")
     args = parser.parse_args()
     if args.tally:
         tally(*args.tally)
     elif args.pairs:
-        write_pairs(args.pairs, args.pairs_n)
+        write_pairs(args.pairs, args.pairs_n, seed=args.pairs_seed)
     else:
         evaluate(args)
 

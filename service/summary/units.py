@@ -24,8 +24,15 @@ LABEL = re.compile(
 
 
 BACK_REF = re.compile(
-    r"^(?:他们|她们|它们|他|她|它|这些|这种|这个|这里|这次|这项|这批|这是|这也|这一|这样|这|那些|那|该|此外|此次|此前|此|为此|对此|因此|所以|同时|与此同时|其中|其|另外|另一方面|而且|并且|而|但是|但|不过|然而|随后|之后|此后|上述|以上|由此|可见|对于这|于是|就此)"
+    r"^(?:他们|她们|它们|他|她|它|这些|这种|这个|这里|这次|这项|这批|这是|这也|这一|这样|这|那些|那|该|此外|此次|此前|此|为此|对此|因此|所以|同时|与此同时|其中|其|另外|另一方面|而且|并且|而|但是|但|不过|然而|随后|之后|此后|上述|以上|由此|可见|对于这|于是|就此"
+    r"|就这样|尤其是|尤其|特别是|更重要的是|再加上|还有|第二次|第一次和)"
+    # someone "also said" (伊朗还称……): the first thing said is in an earlier sentence
+    r"|^[\u4e00-\u9fff]{1,10}(?:还|也|另)(?:称|表示|说|指出|强调|透露)"
 )
+# A reference inside the sentence to something said before it (乌克兰方面未承认这一说法).
+INNER_REF = re.compile(r"这一(?:说法|消息|做法|情况|数字|举措|指控|表态)|这件事|这一切|上述|此举|对此")
+# First-person speech inside a sentence (……，我代表党中央……) whose speaker is named before it.
+INNER_SPEECH = re.compile(r"[，,：:](?:我们|我(?![国省市区县镇乡村州盟旗校院所厂]))")
 # Slogans and set phrases: a sentence holding one and no number is filler.
 PHRASE = re.compile(
     "岁月无声|光阴有痕|一方有难|八方支援|历史的车轮|滚滚向前|掌声|来看记者的?[\u4e00-\u9fff]{0,4}调研|来看(?:记者|本台)?(?:的)?报道|请看报道|一起来看|让我们|殷殷嘱托|化作强大动力|不信拉近镜头|不忘初心|牢记使命|撸起袖子"
@@ -83,14 +90,15 @@ def needs_antecedent(text: str) -> bool:
     """True when a sentence opens by pointing back to something said before it (他们, 这, 为此 ...),
     or is speech whose speaker the sentence before it names (要……, 我们……, “……” with no 说)."""
     stripped = text.lstrip("“「‘ ")
-    if BACK_REF.match(stripped) is not None:
+    if BACK_REF.match(stripped) is not None or INNER_REF.search(text) is not None:
         return True
-    if SPEECH.match(text) and not ATTRIBUTED.search(text):
+    if (SPEECH.match(text) or INNER_SPEECH.search(text)) and not ATTRIBUTED.search(text):
         return True
     return text.startswith(("“", "「")) and not ATTRIBUTED.search(text) and not QUOTE_THEN_SPEAKER.search(text)
 
 
 SHORT_OPENING = 40  # an opening sentence this long says more than the set phrase it holds
+APHORISM_CHARS = 20  # a shorter sentence with no count or amount, after the opening, is a saying or mood
 
 
 def is_filler(text: str, *, opening: bool = False) -> bool:
@@ -101,4 +109,6 @@ def is_filler(text: str, *, opening: bool = False) -> bool:
     """
     if opening and len(text) >= SHORT_OPENING:
         return False
+    if not opening and len(text) < APHORISM_CHARS and NUMBER_WITH_UNIT.search(text) is None:
+        return True  # 教育大计，教师为本。 使命无比光荣，征途星辰大海。 5月的莫斯科，天高云阔。
     return PHRASE.search(text) is not None and NUMBER_WITH_UNIT.search(text) is None

@@ -108,6 +108,26 @@ def test_an_opening_that_points_ahead_and_a_lead_holding_a_set_phrase_are_summar
     assert texts[0] == lead and "岁月无声，光阴有痕。" not in texts, texts
 
 
+def test_sayings_moods_and_sentences_leaning_on_an_earlier_one_never_fill_a_summary():
+    from service.summary.units import is_filler, needs_antecedent
+
+    for saying in ("理念的力量，要靠行动来彰显。", "使命无比光荣，征途星辰大海。", "5月的莫斯科，天高云阔。", "临近春节，处处洋溢着喜庆气氛。"):
+        assert is_filler(saying), saying
+    assert not is_filler("全县新建人才公寓1200套。") and not is_filler("一年之计在于春。", opening=True)
+    for leaning in ("伊朗还称发射导弹打击美军航空母舰。", "乌克兰政府方面未承认这一说法。", "尤其是企业资产负债率有所下降。", "就这样，工程应运而生。",
+                    "马年新春佳节即将来临，我代表党中央来看望大家。"):
+        assert needs_antecedent(leaning), leaning
+    assert not needs_antecedent("国家统计局今天发布的数据显示，我国工业企业利润增长。") and not needs_antecedent("李强说，我们要稳住外贸。")
+    text = (
+        "国务院总理李强30日下午在博鳌同出席年会的中外企业家代表座谈，听取意见建议。"
+        "李强表示，广大企业与中国发展是一个双向奔赴、相互成就的过程。"
+        "会议现场气氛热烈，与会企业家踊跃发言，先后有12位企业家代表作了交流发言，涉及投资、贸易、科技合作等议题。"
+        "投资中国就是选择了更好的未来。"
+    )
+    texts = [s.text for s in Summarizer().summarize(text, max_chars=100).sentences]
+    assert "投资中国就是选择了更好的未来。" not in texts and texts[0].startswith("国务院总理李强"), texts
+
+
 def test_dateline_on_every_surface(shipped_model, tmp_path):
     import json
 

@@ -20,7 +20,7 @@ SEED_FACTS = [
     (400, ["200多套人才公寓", "31所"]),  # 长治: talent apartments with their numbers and the 31 universities
     (120, ["河南", "招商"]),  # 临猗: the visit to Henan enterprises
     (120, ["吉林", "碳纤维"]),  # 云冈: the carbon-fibre conference trip
-    (200, ["光伏产业链", "7个大项目"]),  # 和顺: the PV and new-energy chain projects
+    (200, ["光伏产业", "和顺经济技术开发区"]),  # 和顺: the PV industry chain it builds and brings in (its enumerators 一是/首先 left out)
     (120, ["上海电气新能源", "新能源项目"]),  # 朔州: new-energy project docking with 上海电气新能源
     (300, ["招商引资", "投资10亿元的浙江万里扬"]),  # 岚县: investment attraction and its 1-billion-yuan project
     (120, ["合肥", "固废"]),  # 盂县: the study visit to Hefei on bulk solid waste
