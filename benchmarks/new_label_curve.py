@@ -3,7 +3,11 @@
 Usage: python benchmarks/new_label_curve.py [--steps 25,50,100] [--seeds 3]
 
 A user adds the label ``technology`` (科技创新) with seed terms and 10 written examples
-(tests/data/technology_written.jsonl, tech-001..010), then labels real articles in rounds:
+(tests/data/technology_written.jsonl, tech-001..010). Printed twice, side by side: as is, and
+after the user reviews the 40 training examples labeled ``other`` that ``examples review --label
+technology`` (the model with the 10 written examples) ranks first and corrects them
+(benchmarks/data/technology_review.jsonl: ids and labels given by a reader as the user; these are
+the repository's own examples). Then the user labels real articles in rounds:
 each round the articles are picked by ``examples suggest --label technology`` (with the
 model of the previous round, as the user would run it) or at random, from a pool of 600
 archive articles. Labels of the pool and of 300 held-out archive articles
@@ -40,6 +44,8 @@ from training.train import build_pipeline, fit
 TERMS = ("科技创新", "研发", "专利", "科技成果转化", "成果转化", "高新技术企业", "重点实验室", "关键核心技术", "技术攻关", "创新平台", "孵化器", "新型研发机构")
 LABELSET = DEFAULT.with_label(Label("technology", "科技创新", "Science-and-technology innovation: R&D, patents, research results put to use.", TERMS))
 LABELS_FILE = ROOT / "benchmarks" / "data" / "technology_labels.jsonl"
+REVIEW_FILE = ROOT / "benchmarks" / "data" / "technology_review.jsonl"
+REVIEWED = 40
 
 
 def archive_articles(ids: set[str]) -> dict[str, dict]:
@@ -77,6 +83,55 @@ def old_macro_f1(model: ThemeClassifier, dev: list[Example]) -> float:
     return f1_score([e.label for e in dev], predicted, labels=list(LABELS), average="macro", zero_division=0)
 
 
+def reviewed(start: list[Example], params: dict) -> list[Example]:
+    """``start`` with the user's corrections of the examples ``examples review`` lists first."""
+    from dataclasses import replace
+
+    from service.examples.suggest import review_for_label
+
+    corrections = {r["id"]: r for r in map(json.loads, REVIEW_FILE.read_text(encoding="utf-8").splitlines())}
+    seeds = [e for e in start if e.label == "technology"]
+    listed = [row["id"] for row in review_for_label(start, model_of(start, params), REVIEWED, "technology", TERMS, seeds)]
+    if listed != list(corrections):
+        raise SystemExit(f"examples review lists other examples than {REVIEW_FILE.name} holds: the reader's labels are for another list")
+    out = [replace(e, label=corrections[e.id]["label"], themes=tuple(corrections[e.id]["themes"])) if e.id in corrections else e for e in start]
+    changed = sum(e.label != f.label for e, f in zip(start, out))
+    print(f"review: {len(listed)} listed, {changed} relabeled ({sum(r['label'] == 'technology' for r in corrections.values())} as technology)")
+    return out
+
+
+def curve(start: list[Example], pool: list[Example], test: list[Example], devs: dict, params: dict, steps: list[int], seeds: int) -> list[str]:
+    """Lines of the table: technology F1 and old-five macro-F1 at each step, suggested and random picks."""
+    base = model_of(start, params)
+    report = {0: {"suggest": base, "random": [base] * seeds}}
+    by_id = {e.id: e for e in pool}
+    chosen: list[Example] = []
+    model = base
+    for k in steps:  # suggested: each round with the model of the previous round
+        records = [Record(e.id, e.text, e.title or None) for e in pool if e not in chosen]
+        examples = [e for e in start + chosen if e.label == "technology"]
+        picked = suggest_for_label(records, model, k - len(chosen), "technology", TERMS, examples)
+        chosen += [by_id[row["id"]] for row in picked]
+        model = model_of(start + chosen, params)
+        report[k] = {"suggest": model}
+    for seed in range(seeds):
+        order = random.Random(seed).sample(pool, len(pool))
+        for k in steps:
+            report[k].setdefault("random", []).append(model_of(start + order[:k], params))
+    lines = []
+    share_random = sum(e.label == "technology" for e in pool) / len(pool)
+    for k in [0, *steps]:
+        for strategy in ("suggest", "random"):
+            models = report[k][strategy] if strategy == "random" else [report[k][strategy]]
+            tf1 = statistics.mean(technology_f1(m, test) for m in models)
+            olds = [statistics.mean(old_macro_f1(m, d) for m in models) for d in devs.values()]
+            share = f"{sum(e.label == 'technology' for e in chosen[:k])}/{k}" if strategy == "suggest" else f"~{round(k * share_random)}/{k}"
+            lines.append(f"{k:>8} {strategy:>8} {share:>14} {tf1:>14.3f}" + "".join(f" {o:>22.3f}" for o in olds))
+            if k == 0:
+                break
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", default="25,50,100")
@@ -99,38 +154,14 @@ def main() -> None:
     print("shipped model " + ", ".join(f"{n} old-five macro-F1 {old_macro_f1(shipped, d):.3f}" for n, d in devs.items()))
 
     began = time.perf_counter()
-    base = model_of(start, params)
-    report = {0: {"suggest": base, "random": [base] * args.seeds}}
-    by_id = {e.id: e for e in pool}
-    chosen: list[Example] = []
-    model = base
-    for k in steps:  # suggested: each round with the model of the previous round
-        records = [Record(e.id, e.text, e.title or None) for e in pool if e not in chosen]
-        seeds = [e for e in start + chosen if e.label == "technology"]
-        picked = suggest_for_label(records, model, k - len(chosen), "technology", TERMS, seeds)
-        chosen += [by_id[row["id"]] for row in picked]
-        model = model_of(start + chosen, params)
-        report[k] = {"suggest": model}
-    for seed in range(args.seeds):
-        order = random.Random(seed).sample(pool, len(pool))
-        for k in steps:
-            report[k].setdefault("random", []).append(model_of(start + order[:k], params))
-    print(f"({len(steps) * (1 + args.seeds) + 1} models in {time.perf_counter() - began:.0f} s)\n")
-
+    corrected = reviewed(start, params)  # the user reviews right after adding the label
+    tables = {"as is": curve(start, pool, test, devs, params, steps, args.seeds)}
+    tables["after review"] = curve(corrected, pool, test, devs, params, steps, args.seeds)
+    print(f"({2 * (len(steps) * (1 + args.seeds) + 1) + 1} models in {time.perf_counter() - began:.0f} s)")
     head = f"{'labeled':>8} {'picks':>8} {'tech in picks':>14} {'technology F1':>14}" + "".join(f" {n + ' old-5 F1':>22}" for n in devs)
-    print(head)
-    tech_in = {0: 0}
-    for k in steps:
-        tech_in[k] = sum(e.label == "technology" for e in chosen[:k])
-    for k in [0, *steps]:
-        for strategy in ("suggest", "random"):
-            models = report[k][strategy] if strategy == "random" else [report[k][strategy]]
-            tf1 = statistics.mean(technology_f1(m, test) for m in models)
-            olds = [statistics.mean(old_macro_f1(m, d) for m in models) for d in devs.values()]
-            share = f"{tech_in[k]}/{k}" if strategy == "suggest" else f"~{round(k * 102 / 600)}/{k}"
-            print(f"{k:>8} {strategy:>8} {share:>14} {tf1:>14.3f}" + "".join(f" {o:>22.3f}" for o in olds))
-            if k == 0:
-                break
+    for name, lines in tables.items():
+        print(f"\nstart {name}\n{head}")
+        print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -299,7 +299,7 @@ def models_rollback(models_path) -> None:
 
 @cli.group()
 def examples() -> None:
-    """Labeled examples users add: add, list, export, remove, and suggest what to label next."""
+    """Labeled examples users add: add, list, export, remove, suggest what to label next, review old labels."""
 
 
 db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Examples store (default var/zonedigest.db).")
@@ -308,16 +308,21 @@ db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path)
 @examples.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--by", "added_by", default="cli", show_default=True, help="Who adds them.")
+@click.option("--replace", is_flag=True, help="Corrections: a row whose text is already stored replaces that row.")
 @db_option
-def examples_add(files, added_by, db) -> None:
-    """Validate labeled JSONL/CSV FILES and store them: all rows, or none when any row is bad."""
+def examples_add(files, added_by, replace, db) -> None:
+    """Validate labeled JSONL/CSV FILES and store them: all rows, or none when any row is bad.
+
+    A stored example replaces a repository example with the same id or text when the model
+    is trained: that is how a label is corrected.
+    """
     from service.examples.store import ExamplesStore
     from training.data import DataError, load_examples
 
     store = ExamplesStore(db)
     try:
         rows = load_examples(*files, labels=store.label_set())
-        ids = store.add(rows, source="file", added_by=added_by)
+        ids = store.add(rows, source="file", added_by=added_by, replace=replace)
     except (DataError, ValueError) as exc:
         raise click.ClickException(f"{exc}; nothing was stored") from None
     click.echo(f"stored {len(ids)} examples")
@@ -501,6 +506,46 @@ def examples_suggest(inputs, count, output, label, db, model_dir) -> None:
     else:
         Path(output).write_text(lines, encoding="utf-8")
     click.echo(f"suggested {len(picked)} articles to label", err=True)
+
+
+@examples.command("review")
+@click.option("--label", required=True, help="A label of the store's set, usually one just added (zonedigest themes add).")
+@click.option("-n", "count", default=30, show_default=True, type=click.IntRange(min=1), help="How many examples to review.")
+@click.option("-o", "--output", default="-", help="JSONL file to write (default: standard output).")
+@click.option("--from", "from_labels", multiple=True, default=("other",), show_default=True, help="Review examples with this label (repeat for more).")
+@click.option("--data", "data", multiple=True, type=click.Path(exists=True, path_type=Path), help="Training data (default: the repository's training/data).")
+@db_option
+@model_option
+def examples_review(label, count, from_labels, output, data, db, model_dir) -> None:
+    """Examples labeled before LABEL existed that most likely belong to it, to correct.
+
+    Training uses the repository's examples and the stored ones; those labeled ``other`` (or
+    another theme) before a theme of your own was added may now be of it. Correct ``label`` and
+    ``themes`` in the file where they are, then ``zonedigest examples add FILE --replace``: a
+    stored example replaces the repository's when the model is trained.
+    """
+    from service.examples.store import ExamplesStore
+    from service.examples.suggest import review_for_label
+    from training.data import DataError
+    from training.retrain import gather_examples
+
+    store = ExamplesStore(db)
+    labels = store.label_set()
+    for name in (label, *from_labels):
+        if name not in labels:
+            raise click.ClickException(f"unknown label {name!r}; the store's labels are {', '.join(labels.ids)} (zonedigest themes add ...)")
+    try:
+        examples_now, _, _ = gather_examples(list(data) or None, store.path)
+        seeds = [e for e in examples_now if e.label == label]
+        rows = review_for_label(examples_now, _load(model_dir), count, label, labels[label].terms, seeds, tuple(from_labels))
+    except (DataError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    if output == "-":
+        click.echo(lines, nl=False)
+    else:
+        Path(output).write_text(lines, encoding="utf-8")
+    click.echo(f"{len(rows)} examples to review for {label}: correct label and themes, then zonedigest examples add FILE --replace", err=True)
 
 
 @cli.command()

@@ -100,6 +100,41 @@ def suggest_for_label(
     return out
 
 
+def review_for_label(
+    examples: list,
+    model: ThemeClassifier,
+    n: int,
+    label: str,
+    terms: tuple[str, ...] = (),
+    seeds: list[Article] = (),
+    from_labels: tuple[str, ...] = ("other",),
+) -> list[dict]:
+    """Up to ``n`` ``examples`` labeled one of ``from_labels`` that most likely belong to ``label``, most likely first.
+
+    Examples labeled before a theme of the user's own existed say ``other`` (a new theme is
+    usually carved out of it; ``from_labels`` may name others) where the new label now fits; left as they are, they teach the model that the new label's
+    articles are not of it. Each row is the example as it stands (``label`` and ``themes`` to
+    correct), so that the corrected file can be added back with ``examples add --replace``.
+    """
+    candidates = [e for e in examples if e.label in from_labels and e.label != label]
+    if not candidates or n <= 0:
+        return []
+    score = relevance(candidates, model, label, terms, seeds)
+    order = np.argsort(-score, kind="stable")[:n]
+    return [
+        {
+            "id": candidates[i].id,
+            "title": candidates[i].title or "",
+            "text": candidates[i].text,
+            "label": candidates[i].label,
+            "themes": list(candidates[i].themes),
+            "review_for": label,
+            "relevance": round(float(score[i]), 4),
+        }
+        for i in map(int, order)
+    ]
+
+
 def _row(record: Article, prediction, margin: float | None = None) -> dict:
     top = sorted(prediction.scores.values(), reverse=True)
     return {
