@@ -465,6 +465,15 @@ def examples_remove(ids, db) -> None:
     click.echo(f"removed {ExamplesStore(db).remove(ids)} examples")
 
 
+def _write_jsonl(rows: list[dict], output: str) -> None:
+    """Rows as JSON lines to the file ``output``, or standard output for ``-``."""
+    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    if output == "-":
+        click.echo(lines, nl=False)
+    else:
+        Path(output).write_text(lines, encoding="utf-8")
+
+
 @examples.command("suggest")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-n", "count", default=50, show_default=True, type=click.IntRange(min=1), help="How many articles to suggest.")
@@ -500,11 +509,7 @@ def examples_suggest(inputs, count, output, label, db, model_dir) -> None:
             picked = suggest_for_label(records, model, count, label, terms, store.examples(label=label))
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
-    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in picked)
-    if output == "-":
-        click.echo(lines, nl=False)
-    else:
-        Path(output).write_text(lines, encoding="utf-8")
+    _write_jsonl(picked, output)
     click.echo(f"suggested {len(picked)} articles to label", err=True)
 
 
@@ -540,11 +545,7 @@ def examples_review(label, count, from_labels, output, data, db, model_dir) -> N
         rows = review_for_label(examples_now, _load(model_dir), count, label, labels[label].terms, seeds, tuple(from_labels))
     except (DataError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    if output == "-":
-        click.echo(lines, nl=False)
-    else:
-        Path(output).write_text(lines, encoding="utf-8")
+    _write_jsonl(rows, output)
     click.echo(f"{len(rows)} examples to review for {label}: correct label and themes, then zonedigest examples add FILE --replace", err=True)
 
 
