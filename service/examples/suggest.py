@@ -112,9 +112,10 @@ def review_for_label(
     """Up to ``n`` ``examples`` labeled one of ``from_labels`` that most likely belong to ``label``, most likely first.
 
     Examples labeled before a theme of the user's own existed say ``other`` (a new theme is
-    usually carved out of it; ``from_labels`` may name others) where the new label now fits; left as they are, they teach the model that the new label's
-    articles are not of it. Each row is the example as it stands (``label`` and ``themes`` to
-    correct), so that the corrected file can be added back with ``examples add --replace``.
+    usually carved out of it; ``from_labels`` may name others) where the new label now fits;
+    left as they are, they teach the model that the new label's articles are not of it. Each
+    row is the example as it stands (``label`` and ``themes`` to correct), so that the
+    corrected file can be added back with ``examples add --replace``.
     """
     candidates = [e for e in examples if e.label in from_labels and e.label != label]
     if not candidates or n <= 0:

@@ -5,8 +5,8 @@ labels, list lines and sub-headings run into a paragraph are never selected; a l
 is never cut at ， or 、 (it is kept whole, over budget only when it is the best single unit,
 or left out); a sentence that opens by pointing back (他们, 这, 为此 ...) enters only after
 the sentence before it (the article's first sentence has nothing before it: its 他 points to the
-headline); a slogan or set phrase with no number never fills space (a long opening sentence
-that holds one is the lead, not filler).
+headline); a slogan or set phrase with no number, or a short saying or mood line after the
+opening, never fills space (a long opening sentence that holds a set phrase is the lead).
 
 Sentences are scored on lexicon terms (weighted toward the article's own themes),
 TF-IDF salience against the whole article, position (news puts its point first),

@@ -102,7 +102,8 @@ APHORISM_CHARS = 20  # a shorter sentence with no count or amount, after the ope
 
 
 def is_filler(text: str, *, opening: bool = False) -> bool:
-    """A slogan or set phrase with no number in it (岁月无声，光阴有痕; 一方有难，八方支援 ...).
+    """A slogan or set phrase with no number in it (岁月无声，光阴有痕; 一方有难，八方支援 ...), or,
+    after the opening, a short saying or mood line with no count or amount (使命无比光荣，征途星辰大海).
 
     The article's ``opening`` sentence is filler only when short: a lead that holds a set
     phrase (西藏……共同谱写雪域高原高质量发展新篇章) is what the article is about.
