@@ -69,13 +69,15 @@ class PrepareDocuments(BaseEstimator, TransformerMixin):
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__({"terms": (), **state})  # versions saved before seed terms
+        if self.terms:
+            add_terms(self.terms)
 
     def fit(self, docs, y=None):  # noqa: D102 - scikit-learn contract
+        if self.terms:
+            add_terms(self.terms)  # before fit_transform cuts the training documents
         return self
 
     def transform(self, docs):  # noqa: D102 - scikit-learn contract
-        if self.terms:
-            add_terms(self.terms)
         return [d if isinstance(d, Prepared) else prepare_document(d) for d in docs]
 
     def __sklearn_is_fitted__(self) -> bool:
