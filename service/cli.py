@@ -212,10 +212,20 @@ def report(scored: Path, target: Path) -> None:
 @click.option("--force", is_flag=True, help="Promote even when the gate says no.")
 @click.option("--no-promote", is_flag=True, help="Write the version, do not make it live.")
 @click.option("--folds", default=5, show_default=True, help="Cross-validation folds.")
+@click.option(
+    "--unlabeled",
+    "unlabeled",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="An unlabeled archive to learn the vocabulary and topics of real news from (any input score reads; repeat for more).",
+)
+@click.option("--exclude-ids", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Ids (one a line) of archive articles never to learn from.")
 @click.option("--job-id", default=None, hidden=True, help="Record the outcome as this training job in --db.")
-def train(data, out_dir, models_path, db, eval_path, tolerance, force, no_promote, folds, job_id) -> None:
+def train(data, out_dir, models_path, db, eval_path, tolerance, force, no_promote, folds, unlabeled, exclude_ids, job_id) -> None:
     """Train a model on labeled DATA (default training/data) plus stored examples, gate it, promote it.
 
+    With --unlabeled, the model also learns from an archive without labels: its vocabulary,
+    IDF and latent topics (articles whose id --exclude-ids lists are left out).
     A new version is promoted only when its macro-F1 (cross-validated, and on --eval when
     given) is not worse than the live model's by more than --tolerance, unless --force.
     """
@@ -228,6 +238,12 @@ def train(data, out_dir, models_path, db, eval_path, tolerance, force, no_promot
     store = ExamplesStore(db) if job_id and db else None
     if store:
         store.update_job(job_id, "running", {"models": str(models)})
+
+    def progress(stage: str) -> None:
+        click.echo(stage, err=True)
+        if store:
+            store.update_job(job_id, "running", {"models": str(models), "stage": stage})
+
     try:
         result = retrain(
             models,
@@ -239,6 +255,10 @@ def train(data, out_dir, models_path, db, eval_path, tolerance, force, no_promot
             auto_promote=not no_promote,
             out_dir=out_dir,
             folds=folds,
+            unlabeled=list(unlabeled) or None,
+            exclude_ids=exclude_ids,
+            command=" ".join(["zonedigest", *sys.argv[1:]]) if not job_id else None,
+            progress=progress,
         )
     except (DataError, FileExistsError, ValueError) as exc:
         if store:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from service.model.versions import current_version, next_version, promote
 from training.data import DATA_DIR, Example, load_examples
 from training.evaluate import evaluate
 from training.train import train_model
+from training.unlabeled import read_unlabeled
 
 DEFAULT_TOLERANCE = 0.01
 
@@ -109,12 +111,21 @@ def retrain(
     auto_promote: bool = True,
     out_dir: Path | None = None,
     folds: int = 5,
+    unlabeled: list[Path | str] | None = None,
+    exclude_ids: Path | str | None = None,
+    command: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> RetrainResult:
-    """Train a new version in ``models``, compare it with the live one, promote when it passes."""
+    """Train a new version in ``models``, compare it with the live one, promote when it passes.
+
+    ``unlabeled`` archives (less the ids of ``exclude_ids``) are read and checked before
+    anything is trained: a bad archive stops here and the live model is untouched.
+    """
     examples, from_store, labels = gather_examples(data, db)
+    archive = read_unlabeled(unlabeled, exclude_ids, progress) if unlabeled else None
     live = current_version(models)
     out_dir = out_dir or models / next_version(models)
-    result = train_model(examples, out_dir, folds=folds, parent=live, labels=labels)
+    result = train_model(examples, out_dir, folds=folds, parent=live, labels=labels, unlabeled=archive, command=command, progress=progress)
     new_model = load_model(out_dir)
     new_metrics = {"cv": result.metadata["metrics"]["cv"]}
     current_metrics = None

@@ -8,6 +8,7 @@ import platform
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,14 +22,24 @@ from service.labels import DEFAULT, LabelSet
 from service.model.artifact import FORMAT_VERSION, MODEL_FILE, sha256_file
 from service.model.estimator import ThemeEstimator, reweight_other
 from service.model.features import CharTfidf, PolicyTermFeatures, PrepareDocuments, ViewTfidf, compose
+from service.model.topics import ArchiveTopics
 from service.text.lexicon import default_lexicon
 from service.text.tokenizer import add_terms
 from training.calibration import calibrate_out_of_fold
 from training.data import Example, data_hash
 from training.metrics import classification_metrics
+from training.unlabeled import Unlabeled, learn_topics
 
 # other_weight None: chosen on held-out folds at each training (choose_other_weight).
-DEFAULT_PARAMS = {"C": 10.0, "char_max_features": 80000, "class_weight": "balanced", "char_ngrams": [2, 2], "terms_weight": 0.1, "other_weight": None}
+DEFAULT_PARAMS = {
+    "C": 10.0,
+    "char_max_features": 80000,
+    "class_weight": "balanced",
+    "char_ngrams": [2, 2],
+    "terms_weight": 0.1,
+    "other_weight": None,
+    "topics_weight": 1.5,  # the archive's topics, when training learns from one (training.unlabeled)
+}
 
 
 def build_pipeline(
@@ -38,23 +49,30 @@ def build_pipeline(
     char_ngrams: tuple[int, int] = (2, 2),
     terms_weight: float = 0.1,
     other_weight: float = 1.0,
+    topics_weight: float = 1.5,
     *,
     labels: LabelSet = DEFAULT,
+    topics: ArchiveTopics | None = None,
 ) -> Pipeline:
-    """The whole model: document preparation, four feature views, a logistic-regression classifier.
+    """The whole model: document preparation, four feature views (five with an archive's
+    ``topics``), a logistic-regression classifier.
 
     The lexicon counts (log scale, up to about 3) are weighted down to the size of one
     L2-normalised TF-IDF view; at full weight they dominate and hurt both development sets.
+    The topics (a unit-length dense row) are weighted up: at 1.5 a new theme learns from
+    few labels what its words have in common in real news (benchmarks/new_label_curve.py).
     """
-    features = FeatureUnion(
-        [
-            ("words", ViewTfidf(view="body")),
-            ("head", ViewTfidf(view="head")),
-            ("chars", CharTfidf(ngram_range=tuple(char_ngrams), min_df=2, max_features=char_max_features)),
-            ("terms", PolicyTermFeatures(themes=labels.themes, extra_terms=labels.extra_terms() or None)),
-        ],
-        transformer_weights={"terms": terms_weight},
-    )
+    views = [
+        ("words", ViewTfidf(view="body")),
+        ("head", ViewTfidf(view="head")),
+        ("chars", CharTfidf(ngram_range=tuple(char_ngrams), min_df=2, max_features=char_max_features)),
+        ("terms", PolicyTermFeatures(themes=labels.themes, extra_terms=labels.extra_terms() or None)),
+    ]
+    weights = {"terms": terms_weight}
+    if topics is not None:
+        views.append(("topics", topics))
+        weights["topics"] = topics_weight
+    features = FeatureUnion(views, transformer_weights=weights)
     classifier = ThemeEstimator(C=C, class_weight=class_weight, other_weight=other_weight, themes=labels.themes)
     return Pipeline([("prepare", PrepareDocuments(terms=tuple(labels.extra_terms()))), ("features", features), ("clf", classifier)])
 
@@ -70,15 +88,21 @@ def fit(model: Pipeline, examples: list[Example], docs=None) -> Pipeline:
     return model.fit(docs, [ex.label for ex in examples], clf__themes=[ex.themes for ex in examples])
 
 
-def _fold(params: dict, labels: LabelSet, examples: list[Example], docs: list, train_idx: np.ndarray, test_idx: np.ndarray):
-    model = fit(build_pipeline(**params, labels=labels), [examples[i] for i in train_idx], [docs[i] for i in train_idx])
+def _fold(params: dict, labels: LabelSet, topics, examples: list[Example], docs: list, train_idx: np.ndarray, test_idx: np.ndarray):
+    model = fit(build_pipeline(**params, labels=labels, topics=topics), [examples[i] for i in train_idx], [docs[i] for i in train_idx])
     order = [list(model.classes_).index(label) for label in labels.ids]
     features = model[:-1].transform([docs[i] for i in test_idx])
     return test_idx, model[-1].predict_proba(features)[:, order], model[-1].presence_proba(features)
 
 
 def out_of_fold_proba(
-    examples: list[Example], params: dict, folds: int = 5, seed: int = 0, n_jobs: int | None = None, labels: LabelSet = DEFAULT
+    examples: list[Example],
+    params: dict,
+    folds: int = 5,
+    seed: int = 0,
+    n_jobs: int | None = None,
+    labels: LabelSet = DEFAULT,
+    topics: ArchiveTopics | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Primary-label probabilities (columns in ``labels.ids`` order) and theme-presence probabilities
     (columns in ``labels.themes`` order), each predicted by a model that did not see the example.
@@ -93,7 +117,7 @@ def out_of_fold_proba(
     truth = np.array([ex.label for ex in examples])
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     n_jobs = n_jobs or min(folds, os.cpu_count() or 1)
-    results = Parallel(n_jobs=n_jobs)(delayed(_fold)(params, labels, examples, docs, tr, te) for tr, te in splitter.split(np.zeros(len(truth)), truth))
+    results = Parallel(n_jobs=n_jobs)(delayed(_fold)(params, labels, topics, examples, docs, tr, te) for tr, te in splitter.split(np.zeros(len(truth)), truth))
     proba = np.zeros((len(examples), len(labels.ids)))
     presence = np.zeros((len(examples), len(labels.themes)))
     for test_idx, fold_proba, fold_presence in results:
@@ -159,12 +183,19 @@ def train_model(
     folds: int = 5,
     parent: str | None = None,
     labels: LabelSet = DEFAULT,
+    unlabeled: Unlabeled | None = None,
+    command: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> TrainResult:
     """Cross-validate, fit on all examples, and write ``out_dir`` (model + metadata) atomically.
 
     The model predicts every label of ``labels`` that has examples (a label with none is left
-    out and named in the metadata's ``labels_without_examples``).
+    out and named in the metadata's ``labels_without_examples``). With ``unlabeled`` (an
+    archive read by :func:`training.unlabeled.read_unlabeled`) it learns the archive's topics
+    first and records the corpus in the metadata's ``unlabeled``; ``command`` is recorded as
+    the command that rebuilds the version.
     """
+    say = progress or (lambda message: None)
     import joblib
 
     params = {**DEFAULT_PARAMS, **(params or {})}
@@ -184,13 +215,20 @@ def train_model(
     present = set(counts)
     empty = [x for x in labels.themes if x not in present]
     labels = LabelSet(tuple(x for x in labels.labels if x.id in present or x.id == "other"))
-    proba, presence = out_of_fold_proba(examples, {**params, "other_weight": 1.0}, folds=folds, labels=labels)
+    topics, learned = None, None
+    if unlabeled is not None:
+        say(f"learning topics from {len(unlabeled.docs)} archive articles")
+        topics, info = learn_topics(unlabeled.docs)
+        learned = {**unlabeled.corpus, **info, "pseudo_labels": {}}
+    say(f"cross-validating on {len(examples)} examples ({folds} folds)")
+    proba, presence = out_of_fold_proba(examples, {**params, "other_weight": 1.0}, folds=folds, labels=labels, topics=topics)
     if params.get("other_weight") is None:
         params["other_weight"] = choose_other_weight(proba, examples, labels)
     proba = reweight_other(proba, list(labels.ids), float(np.log(params["other_weight"])))
     thresholds = choose_thresholds(presence, examples, proba, labels)
     cv = classification_metrics(examples, proba, presence, thresholds, labels)
-    model = fit(build_pipeline(**params, labels=labels), examples)
+    say("fitting the model on every example")
+    model = fit(build_pipeline(**params, labels=labels, topics=topics), examples)
     # Calibrated confidence: temperatures fitted on the out-of-fold probabilities (training/calibration.py).
     params["temperature"], cv["calibration"] = calibrate_out_of_fold(proba, [ex.label for ex in examples], folds=folds, labels=labels.ids)
 
@@ -215,6 +253,8 @@ def train_model(
         "labels": labels.to_json(),
         "labels_without_examples": empty,
         "lexicon": {"terms": len(lexicon), "sha256": lexicon.sha256, "seed_terms": len(extra_terms)},
+        "unlabeled": learned,
+        "command": command,
         "libraries": library_versions(),
         "files": {MODEL_FILE: sha256_file(tmp / MODEL_FILE)},
     }

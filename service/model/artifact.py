@@ -20,7 +20,8 @@ from pathlib import Path
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 MODEL_FILE = "model.joblib"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a version may hold topics learned from an unlabeled archive
+READABLE_FORMATS = (1, 2)
 
 
 LEGACY_MODULES = {  # module path in older artifacts -> where the class lives now
@@ -64,8 +65,8 @@ def read_metadata(model_dir: Path) -> dict:
         metadata = json.loads((model_dir / "metadata.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelError(f"unreadable metadata in {model_dir}: {exc}") from None
-    if metadata.get("format_version") != FORMAT_VERSION:
-        raise ModelError(f"{model_dir}: model format {metadata.get('format_version')!r}, expected {FORMAT_VERSION}")
+    if metadata.get("format_version") not in READABLE_FORMATS:
+        raise ModelError(f"{model_dir}: model format {metadata.get('format_version')!r}, expected one of {READABLE_FORMATS}")
     files = metadata.get("files") or {}
     if MODEL_FILE not in files:
         raise ModelError(f"{model_dir}: metadata records no {MODEL_FILE}")

@@ -13,6 +13,7 @@ from collections import Counter
 import numpy as np
 
 from service.model.features import CharTfidf, PolicyTermFeatures, Prepared, ViewTfidf, char_codes, prepare_document
+from service.model.topics import ArchiveTopics
 
 
 def _normalized(indices: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -72,7 +73,7 @@ class CompiledScorer:
                 if not pieces_i:
                     continue
                 idx, vals = _normalized(np.concatenate(pieces_i), np.concatenate(pieces_v))
-            elif isinstance(transformer, PolicyTermFeatures):
+            elif isinstance(transformer, PolicyTermFeatures | ArchiveTopics):
                 row = transformer.row(doc)
                 idx = np.flatnonzero(row)
                 vals = row[idx]

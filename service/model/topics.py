@@ -1,0 +1,87 @@
+"""A dense view of a document learned from an unlabeled archive: latent topics (LSA).
+
+The written training examples speak a small vocabulary; the archives a user scores speak a
+much larger one. :class:`ArchiveTopics` projects a document's words, weighted by the
+archive's IDF, onto the archive's main directions of co-occurrence (a truncated SVD of its
+TF-IDF matrix), so that two articles about spaceflight land near each other even when they
+share no word with any labeled example. Training learns it once from the archive
+(``training.unlabeled``); inside the Pipeline it is fixed and ``fit`` learns nothing.
+
+Stored by reference in model artifacts: keep the class name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from service.model.features import Prepared
+
+
+class ArchiveTopics(BaseEstimator, TransformerMixin):
+    """Prepared documents → unit-length rows of latent-topic weights.
+
+    Parameters
+    ----------
+    vocabulary : dict[str, int]
+        The archive's words kept (word → column of ``components``).
+    idf : ndarray of shape (n_words,)
+        The archive's smoothed inverse document frequency of each word.
+    components : ndarray of shape (n_topics, n_words)
+        The SVD's right singular vectors (stored as float16 to keep the version small).
+    """
+
+    def __init__(self, vocabulary: dict | None = None, idf: np.ndarray | None = None, components: np.ndarray | None = None) -> None:
+        self.vocabulary = vocabulary
+        self.idf = idf
+        self.components = components
+
+    def fit(self, docs, y=None):  # noqa: D102 - scikit-learn contract: learned from the archive beforehand
+        if self.components is None:
+            raise ValueError("ArchiveTopics is learned from an archive (training.unlabeled.learn_topics), not from the labeled examples")
+        return self
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return self.components is not None
+
+    @property
+    def n_topics(self) -> int:
+        """Number of topics (output columns)."""
+        return int(self.components.shape[0])
+
+    def _projection(self) -> np.ndarray:
+        cached = getattr(self, "_weights", None)
+        if cached is None:  # (words, topics) in float32: each word's IDF folded into its row
+            cached = np.ascontiguousarray((self.components.astype(np.float32) * self.idf.astype(np.float32)).T)
+            self._weights = cached
+        return cached
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_weights", None)  # derived: rebuilt on first use
+        return state
+
+    def row(self, doc: Prepared) -> np.ndarray:
+        """The topic weights of one prepared document (unit length, or zeros)."""
+        get = self.vocabulary.get
+        found = Counter(map(get, doc.body))
+        found.pop(None, None)
+        if not found:
+            return np.zeros(self.n_topics)
+        idx = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
+        tf = 1.0 + np.log(np.fromiter(found.values(), dtype=np.float64, count=len(found)))
+        out = tf.astype(np.float32) @ self._projection()[idx]  # the TF-IDF row projected (its length cancels below)
+        norm = float(np.sqrt(out @ out))
+        return (out / norm if norm > 0 else out).astype(np.float64)
+
+    def transform(self, docs):  # noqa: D102 - scikit-learn contract
+        rows = np.zeros((len(docs), self.n_topics))
+        for i, doc in enumerate(docs):
+            rows[i] = self.row(doc)
+        return sp.csr_matrix(rows)
+
+    def get_feature_names_out(self, input_features=None):  # noqa: D102
+        return np.array([f"topic{k}" for k in range(self.n_topics)], dtype=object)

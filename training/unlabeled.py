@@ -1,0 +1,167 @@
+"""Learning from an unlabeled archive: read it (less excluded ids), prepare it, learn its topics.
+
+The archive is read by the batch scorer's reader, so any input ``zonedigest score`` takes
+works here (JSONL, JSONL.gz, CSV, folders of documents). Nothing of its labels is known or
+used: it gives the model the vocabulary of real news, the IDF of its words, and latent topics
+(LSA: a truncated SVD of its TF-IDF matrix, :class:`service.model.topics.ArchiveTopics`).
+
+Everything that can be wrong with an archive is found here, before any training starts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from service.batch.inputs import InputError, check_inputs, read_records
+from service.model.artifact import sha256_file
+from service.model.features import Prepared, PrepareDocuments, compose, smooth_idf, tfidf_rows
+from service.model.topics import ArchiveTopics
+from training.data import DataError
+
+MIN_ARTICLES = 100  # fewer give no topics worth learning
+MAX_BAD_SHARE = 0.5  # more unreadable records than this: the file is not an archive (wrong encoding, not JSON)
+TOPICS = 256
+MAX_WORDS = 30000
+MIN_DF = 5
+
+
+class ArchiveError(DataError):
+    """An archive that cannot be learned from; the message names the file and what to do."""
+
+    def __init__(self, message: str) -> None:
+        ValueError.__init__(self, message)
+        self.path, self.lineno, self.message = None, 0, message
+
+
+@dataclass
+class Unlabeled:
+    """The usable articles of an archive, prepared once, and where they came from."""
+
+    docs: list[Prepared]
+    corpus: dict = field(default_factory=dict)
+
+
+def read_exclude_ids(path: Path | str) -> set[str]:
+    """Ids to keep out of training, one a line (blank lines and ``#`` comments ignored)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ArchiveError(f"cannot read the exclude-ids file {path}: {exc}") from None
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def _undecodable(text: str) -> bool:
+    """Text decoded in the wrong encoding: replacement characters in more than 1% of it."""
+    return text.count("\ufffd") > max(2, len(text) // 100)
+
+
+def read_unlabeled(
+    paths: list[Path | str],
+    exclude_ids: Path | str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Unlabeled:
+    """Read and prepare every usable article of ``paths``, less the ids of ``exclude_ids``.
+
+    Raises :class:`ArchiveError` for a missing, corrupt, empty or undecodable archive, and
+    when the exclusions leave fewer than :data:`MIN_ARTICLES` articles.
+    """
+    from tqdm import tqdm
+
+    paths = [str(p) for p in paths]
+    try:
+        check_inputs(paths)
+    except InputError as exc:
+        raise ArchiveError(f"unlabeled archive: {exc}") from None
+    excluded = read_exclude_ids(exclude_ids) if exclude_ids else set()
+    prepare = PrepareDocuments()
+    files: dict[str, Counter] = {}
+    docs: list[Prepared] = []
+    bar = tqdm(desc="reading the archive", unit=" articles", disable=None, mininterval=1.0)
+    for record in read_records(paths):
+        counts = files.setdefault(record.source, Counter())
+        counts["records"] += 1
+        bar.update()
+        if record.error and record.error.startswith("unreadable_input"):
+            raise ArchiveError(f"unlabeled archive {record.source} cannot be read: {record.error.split(': ', 1)[-1]}")
+        if record.error or _undecodable(record.text + (record.title or "")):
+            counts["unreadable"] += 1
+            continue
+        if record.id in excluded:
+            counts["excluded"] += 1
+            continue
+        counts["used"] += 1
+        docs.append(prepare.transform([compose(record.title, record.text)])[0])
+        if progress and len(docs) % 5000 == 0:
+            progress(f"read {len(docs)} archive articles")
+    bar.close()
+    for source, counts in files.items():
+        if counts["unreadable"] > MAX_BAD_SHARE * counts["records"]:
+            raise ArchiveError(
+                f"unlabeled archive {source}: {counts['unreadable']} of {counts['records']} records are not readable articles "
+                "(expected UTF-8 or GB18030 JSONL/CSV with a text field); check its format and encoding"
+            )
+    if not files or not sum(c["records"] for c in files.values()):
+        raise ArchiveError(f"unlabeled archive {', '.join(paths)} holds no article")
+    if len(docs) < MIN_ARTICLES:
+        total = sum(c["records"] for c in files.values())
+        gone = sum(c["excluded"] for c in files.values())
+        why = f"{gone} of {total} are excluded by {exclude_ids}" if gone else f"it holds {total}"
+        raise ArchiveError(f"unlabeled archive: {len(docs)} usable articles ({why}); learning from an archive needs at least {MIN_ARTICLES}")
+    corpus = {
+        "files": [_file_entry(p, files) for p in paths],
+        "articles_used": len(docs),
+        "articles_excluded": sum(c["excluded"] for c in files.values()),
+        "articles_unreadable": sum(c["unreadable"] for c in files.values()),
+    }
+    if exclude_ids:
+        corpus["exclude_ids"] = {"file": Path(exclude_ids).name, "sha256": sha256_file(Path(exclude_ids)), "ids": len(excluded)}
+    return Unlabeled(docs, corpus)
+
+
+def _file_entry(path: str, files: dict[str, Counter]) -> dict:
+    p = Path(path)
+    if p.is_dir():
+        counts = sum((c for s, c in files.items() if (p / s).is_file()), Counter())
+        return {"file": p.name + "/", **{k: counts[k] for k in ("records", "used", "excluded", "unreadable")}}
+    counts = files.get(p.name, Counter())
+    return {"file": p.name, "sha256": sha256_file(p), **{k: counts[k] for k in ("records", "used", "excluded", "unreadable")}}
+
+
+def learn_topics(docs: list[Prepared], n_topics: int = TOPICS, max_words: int = MAX_WORDS, min_df: int = MIN_DF, seed: int = 0) -> tuple[ArchiveTopics, dict]:
+    """The archive's vocabulary, IDF and latent topics (a truncated SVD of its TF-IDF rows)."""
+    from sklearn.decomposition import TruncatedSVD
+
+    began = time.perf_counter()
+    df: Counter = Counter()
+    for doc in docs:
+        df.update(set(doc.body))
+    kept = sorted(((n, t) for t, n in df.items() if n >= min_df), key=lambda nt: (-nt[0], nt[1]))[:max_words]
+    words = sorted(t for _, t in kept)
+    vocabulary = {t: i for i, t in enumerate(words)}
+    idf = smooth_idf(np.array([df[t] for t in words], dtype=np.float64), len(docs))
+    get = vocabulary.get
+    indptr, indices, counts = [0], [], []
+    for doc in docs:
+        found = Counter(map(get, doc.body))
+        found.pop(None, None)
+        indices.extend(found.keys())
+        counts.extend(found.values())
+        indptr.append(len(indices))
+    matrix = sp.csr_matrix((np.asarray(counts, np.float64), np.asarray(indices, np.int32), np.asarray(indptr)), shape=(len(docs), len(words)))
+    n_topics = min(n_topics, len(docs) - 1, len(words) - 1)
+    svd = TruncatedSVD(n_components=n_topics, n_iter=5, random_state=seed).fit(tfidf_rows(matrix, idf))
+    topics = ArchiveTopics(vocabulary, idf.astype(np.float32), svd.components_.astype(np.float16))
+    info = {
+        "vocabulary": len(words),
+        "topics": n_topics,
+        "explained_variance": round(float(svd.explained_variance_ratio_.sum()), 4),
+        "seconds": round(time.perf_counter() - began, 1),
+    }
+    return topics, info
