@@ -15,6 +15,7 @@ import csv
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,7 +220,7 @@ def _records_with_source(paths: list[str], split: bool, columns: Columns, stdin)
         try:
             rows = _jsonl(_lines(p), p.name) if shape == "jsonl" else _csv(_text_of(p), p.name, columns)
             yield from ((r, p.name) for r in rows)
-        except (DecodeError, OSError, EOFError) as exc:
+        except (DecodeError, OSError, EOFError, zlib.error) as exc:  # zlib.error: a damaged gzip stream
             yield Record(p.name, error=f"unreadable_input: {exc}"), p.name
 
 
@@ -235,7 +236,7 @@ def count_records(paths: list[str], *, split: bool = False, columns: Columns = C
         elif kind(p) == "jsonl":
             try:
                 total += sum(1 for line in _lines(p) if line.strip())
-            except (OSError, EOFError):
+            except (OSError, EOFError, zlib.error):
                 return None
         else:
             total += sum(1 for _ in read_records([path], columns=columns))

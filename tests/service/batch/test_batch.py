@@ -191,3 +191,12 @@ def test_large_jsonl_encodings_are_detected_per_file(tmp_path):
     texts_utf8 = [r.text for r in read_records([str(utf8)])]
     texts_gbk = [r.text for r in read_records([str(gbk)])]
     assert texts_utf8 == texts_gbk == [r["text"] for r in records]
+
+
+def test_a_damaged_gzip_input_is_one_unreadable_record_not_a_crash(tmp_path):
+    from service.batch.inputs import read_records
+
+    path = tmp_path / "damaged.jsonl.gz"
+    path.write_bytes(b"\x1f\x8b\x08\x00" + bytes(range(256)))
+    (record,) = list(read_records([str(path)]))
+    assert record.error.startswith("unreadable_input") and record.source == "damaged.jsonl.gz"
