@@ -100,9 +100,10 @@ def themes():
 
 @analysis.get("/model")
 def model():
-    """Version, metrics and creation time of the served model."""
+    """Version, metrics and creation time of the served model, and the archive it learned from (``unlabeled``)."""
     meta = current_analyzer().model.metadata
-    keys = ("version", "created", "parent", "data_hash", "n_examples", "label_counts", "theme_thresholds", "metrics", "lexicon", "libraries")
+    keys = ("version", "created", "parent", "data_hash", "n_examples", "label_counts", "theme_thresholds", "metrics", "lexicon", "unlabeled", "command")
+    keys += ("libraries",)
     return {k: meta.get(k) for k in keys}
 
 

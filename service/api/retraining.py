@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import subprocess
 import sys
+from pathlib import Path
 
 from flask import Blueprint, current_app, request
 
@@ -134,14 +135,34 @@ def start_training():
     options = parse(Train, json_body()) if request.content_length else Train()  # an empty body: defaults
     db = store()
     models = models_dir(current_app.config["MODEL_DIR"])
-    job_id = db.new_job({"force": options.force, "models": str(models)})
+    archives = [data_path(p, f"unlabeled[{i}]") for i, p in enumerate(options.unlabeled)]
+    exclude = data_path(options.exclude_ids, "exclude_ids") if options.exclude_ids else None
+    job_id = db.new_job({"force": options.force, "models": str(models), "unlabeled": options.unlabeled, "exclude_ids": options.exclude_ids})
     if job_id is None:
         raise APIError("conflict", "a training job is already queued or running; poll GET /v1/train/<id>")
     command = [sys.executable, "-m", "service", "train", "--models", str(models), "--db", str(db.path), "--job-id", job_id]
     if options.force:
         command.append("--force")
+    for path in archives:
+        command += ["--unlabeled", str(path)]
+    if exclude:
+        command += ["--exclude-ids", str(exclude)]
     subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     return {"job_id": job_id, "status": "queued", "status_url": f"/v1/train/{job_id}"}, 202
+
+
+def data_path(name: str, field: str) -> Path:
+    """``name`` resolved under the DATA_DIR setting; anything outside it, or missing, is refused."""
+    root = current_app.config["DATA_DIR"]
+    if not root:
+        raise APIError("invalid_value", "this server learns from no archive: start it with ZONEDIGEST_DATA_DIR set to the archives' folder", field)
+    base = Path(root).resolve()
+    path = (base / name).resolve()
+    if not path.is_relative_to(base):
+        raise APIError("invalid_value", f"{name!r} is outside the server's data folder; give a path relative to it", field)
+    if not path.exists():
+        raise APIError("invalid_value", f"no {name!r} in the server's data folder", field)
+    return path
 
 
 @retraining.get("/train/<job_id>")

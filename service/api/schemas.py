@@ -163,6 +163,12 @@ class Train(Body):
     """``POST /v1/train`` (an empty body means the defaults)."""
 
     force: bool = False
+    unlabeled: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Unlabeled archives to learn from, as paths under the server's DATA_DIR (JSONL, JSONL.gz, CSV or a folder).",
+    )
+    exclude_ids: str | None = Field(None, description="A file under DATA_DIR listing archive ids (one a line) never to learn from.")
 
 
 # ---- responses: declared for /openapi.json (and checked against live answers in the tests) ----

@@ -33,6 +33,7 @@ SETTINGS = (
     Setting("LOG_LEVEL", "INFO", "Level of the JSON access and error log (DEBUG, INFO, WARNING)."),
     Setting("TOKEN", "", "When set, write endpoints require `Authorization: Bearer <TOKEN>`."),
     Setting("DB_PATH", "", "Examples store, a SQLite file (default var/zonedigest.db)."),
+    Setting("DATA_DIR", "", "Folder of unlabeled archives that POST /v1/train may learn from (none when empty); paths outside it are refused."),
     Setting(
         "CLIENT_TIMEOUT",
         10.0,

@@ -45,9 +45,11 @@ def _diverse(pool: np.ndarray, value: np.ndarray, vectors, n: int) -> list[int]:
 
 
 def _word_vectors(model: ThemeClassifier, docs: list[str]):
+    """Unit-length rows to compare articles by: the archive's topics when the model learned them
+    (articles on one subject are near even when they share few words), else the words' TF-IDF."""
     pipeline = model.pipeline
-    words = dict(pipeline.named_steps["features"].transformer_list)["words"]
-    return words.transform(pipeline.named_steps["prepare"].transform(docs))
+    views = dict(pipeline.named_steps["features"].transformer_list)
+    return views.get("topics", views["words"]).transform(pipeline.named_steps["prepare"].transform(docs))
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:

@@ -207,4 +207,8 @@ $("suggestions").addEventListener("change", async (event) => {
     status.className = "error";
   }
 });
-fetch("/v1/model").then((r) => r.json()).then((m) => { $("version").textContent = `模型 ${m.version}`; }).catch(() => {});
+fetch("/v1/model").then((r) => r.json()).then((m) => {
+  const archive = m.unlabeled;
+  $("version").textContent = archive ? `模型 ${m.version}（另从 ${archive.articles_used} 篇未标注文章学习）` : `模型 ${m.version}`;
+  if (archive) $("version").title = archive.files.map((f) => `${f.file}: ${f.used} 篇`).join("\n");
+}).catch(() => {});
