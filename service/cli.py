@@ -112,9 +112,13 @@ def split(source: str) -> None:
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)
 @click.option("-o", "--output", default="-", show_default=True, help="Output file (- for standard output).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "csv", "sqlite"]), default=None, help="Output format (default: sqlite for -o *.db/*.sqlite, else jsonl)."
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "sqlite"]),
+    default=None,
+    help="Output format (default from the -o name: sqlite for *.db/*.sqlite, csv for *.csv, else jsonl; *.gz is gzip-compressed).",
 )
-@click.option("--fields", default=None, help="Comma-separated output fields (default: all of /v1/analyze's, plus id, date, error).")
+@click.option("--fields", default=None, help="Comma-separated output fields (default: all of /v1/analyze's, plus id, date, error; title, text and source on request).")
 @click.option("--split", is_flag=True, help="Split each text file into the articles of its bulletin (ids file#1, file#2 ...).")
 @click.option("--id-col", default="id", show_default=True, help="CSV column with the id.")
 @click.option("--title-col", default="title", show_default=True, help="CSV column with the title.")
@@ -155,6 +159,7 @@ def score(
     import os
 
     from service.batch.inputs import Columns, InputError, check_inputs
+    from service.batch.options import format_for
     from service.batch.runner import BatchError, BatchOptions, run_batch, summarize_stats
 
     if max_chars is not None and max_sentences is not None:
@@ -171,7 +176,7 @@ def score(
             raise click.ClickException(str(exc)) from None
         options = BatchOptions(
             output=output,
-            fmt=fmt or ("sqlite" if output.lower().endswith((".db", ".sqlite", ".sqlite3")) else "jsonl"),
+            fmt=fmt or format_for(output),
             fields=tuple(f.strip() for f in fields.split(",") if f.strip()) if fields else None,
             workers=workers or (os.cpu_count() or 1),
             chunk_size=chunk_size,
@@ -195,10 +200,14 @@ def score(
 @click.argument("scored", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "target", required=True, type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write.")
 def report(scored: Path, target: Path) -> None:
-    """Write an HTML report of a JSONL output of `zonedigest score`."""
+    """Write an HTML report of an output of `zonedigest score` (JSONL, JSONL.gz, CSV or SQLite)."""
+    from service.batch.options import BatchError
     from service.batch.report import write_report
 
-    records, skipped = write_report(scored, target)
+    try:
+        records, skipped = write_report(scored, target)
+    except BatchError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {target}: {records} records, {skipped} skipped", err=True)
 
 

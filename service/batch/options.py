@@ -10,6 +10,7 @@ DEFAULT_FIELDS = (
     "id", "date", "theme", "theme_zh", "confidence", "scores", "themes", "evidence",
     "summary", "over_budget", "sentences", "keywords", "dateline", "warnings", "model_version", "error",
 )  # fmt: skip
+EXTRA_FIELDS = ("title", "text", "source")  # in the output only when --fields names them
 
 
 class BatchError(RuntimeError):
@@ -45,3 +46,12 @@ class BatchStats:
     seconds: float = 0.0
     resumed_from: int = 0
     this_run: int = 0  # records scored by this run
+
+
+def format_for(output: str) -> str:
+    """The output format an output file's name implies: ``sqlite`` for ``*.db``/``*.sqlite``,
+    ``csv`` for ``*.csv``/``*.csv.gz``, else ``jsonl`` (``*.gz`` outputs are gzip-compressed)."""
+    name = output.lower()
+    if name.endswith((".db", ".sqlite", ".sqlite3")):
+        return "sqlite"
+    return "csv" if name.endswith((".csv", ".csv.gz")) else "jsonl"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import os
+import shutil
 from pathlib import Path
 
-from service.batch.options import DEFAULT_FIELDS, BatchError
+from service.batch.options import DEFAULT_FIELDS, EXTRA_FIELDS, BatchError
 
 FORMATS = ("jsonl", "csv", "sqlite")
 
@@ -19,9 +21,10 @@ class Formatter:
     def __init__(self, fmt: str, fields: tuple[str, ...] | None) -> None:
         if fmt not in FORMATS:
             raise BatchError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
-        unknown = [f for f in fields or () if f not in DEFAULT_FIELDS]
+        known = DEFAULT_FIELDS + EXTRA_FIELDS
+        unknown = [f for f in fields or () if f not in known]
         if unknown:
-            raise BatchError(f"unknown field(s) {', '.join(unknown)}; choose from {', '.join(DEFAULT_FIELDS)}")
+            raise BatchError(f"unknown field(s) {', '.join(unknown)}; choose from {', '.join(known)}")
         self.fmt = fmt
         self.fields = tuple(dict.fromkeys(("id", *(fields or DEFAULT_FIELDS), "error")))
 
@@ -101,7 +104,15 @@ class Checkpoint:
         self.file.close()
 
     def finish(self) -> None:
-        """Rename the complete file into place and drop the progress record."""
+        """Move the complete file into place (gzip-compressed for an output named ``*.gz``) and
+        drop the progress record."""
         self.file.close()
-        os.replace(self.partial, self.output)
+        if self.output.name.lower().endswith(".gz"):
+            packed = Path(f"{self.output}.packing")
+            with open(self.partial, "rb") as plain, gzip.open(packed, "wb") as out:
+                shutil.copyfileobj(plain, out)
+            os.replace(packed, self.output)
+            self.partial.unlink()
+        else:
+            os.replace(self.partial, self.output)
         self.state_path.unlink()

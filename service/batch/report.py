@@ -4,10 +4,10 @@ keywords per theme, and the lowest-confidence records to review."""
 from __future__ import annotations
 
 import html
-import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from service.batch.results import read_results
 from service.labels import LABELS, NAMES_ZH, OTHER
 
 COLORS = {"talent": "#2e7d32", "investment": "#c62828", "energy": "#ef6c00", "agriculture": "#558b2f", "other": "#607d8b"}
@@ -23,23 +23,6 @@ def labels_of(rows: list[dict]) -> tuple[list[str], dict[str, str], dict[str, st
     names = {label: seen.get(label) or NAMES_ZH.get(label, label) for label in order}
     colors = {**{label: PALETTE[i % len(PALETTE)] for i, label in enumerate(own)}, **COLORS}
     return order, names, colors
-
-
-def load_rows(path: Path | str) -> tuple[list[dict], int]:
-    """Scored rows of a JSONL output, and how many lines were errors or unreadable."""
-    rows, skipped = [], 0
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                skipped += 1
-                continue
-            if isinstance(row, dict) and isinstance(row.get("theme"), str) and "error" not in row:
-                rows.append(row)
-            else:
-                skipped += 1
-    return rows, skipped
 
 
 def _clip(text: str, size: int = 80) -> str:
@@ -136,6 +119,6 @@ td,th{{border:1px solid #ccd;padding:4px 10px;text-align:left}}.dot{{display:inl
 
 def write_report(source: Path | str, target: Path | str) -> tuple[int, int]:
     """Write the report of ``source`` to ``target``; returns (records, skipped)."""
-    rows, skipped = load_rows(source)
+    rows, skipped = read_results(source)
     Path(target).write_text(build_report(rows, skipped, Path(source).name), encoding="utf-8")
     return len(rows), skipped
