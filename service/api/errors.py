@@ -20,6 +20,7 @@ CODES = {
     "corrupt_file": 400,
     "encrypted_file": 400,
     "no_text_layer": 400,
+    "ocr_unavailable": 503,  # a scan, and the server has no Tesseract
     "empty_document": 400,
     "undecodable": 400,
     "payload_too_large": 413,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-CODES = frozenset({"unsupported_type", "corrupt_file", "encrypted_file", "no_text_layer", "empty_document", "undecodable"})
+CODES = frozenset({"unsupported_type", "corrupt_file", "encrypted_file", "no_text_layer", "ocr_unavailable", "empty_document", "undecodable"})
 
 
 class DocumentError(ValueError):

@@ -161,9 +161,15 @@ def read_pdf(data: bytes) -> str:
         raise DocumentError("corrupt_file" if failed else "empty_document", f"the PDF has {'no readable' if failed else 'no'} pages")
     lines = [line for page in drop_running_lines(pages, heights) for line in reading_order(page)]
     chars = "".join(line.text for line in lines)
+    if not chars and _locked(_scanned, data):  # a scan: read its page images
+        from service.documents.ocr import ocr_pages, render_pages
+
+        images, heights = _locked(render_pages, data)
+        lines = [line for page in drop_running_lines(ocr_pages(images), heights) for line in reading_order(page)]
+        chars = "".join(line.text for line in lines)
+        if not chars:
+            raise DocumentError("no_text_layer", "the PDF holds only images and OCR read no text in them (a blank or unreadable scan)")
     if not chars:
-        if _locked(_scanned, data):
-            raise DocumentError("no_text_layer", "the PDF holds only images (a scan?): it has no text layer; run OCR first")
         raise DocumentError("empty_document", f"the PDF's {len(pages)} page(s) hold no text")
     if len(_UNREADABLE.findall(chars)) > len(chars) / 2:
         raise DocumentError("undecodable", "the PDF's fonts map its glyphs to no readable characters (no ToUnicode table)")
