@@ -19,16 +19,16 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from service.labels import DEFAULT, LabelSet
+from service.model.archive import ArchiveViews
 from service.model.artifact import FORMAT_VERSION, MODEL_FILE, sha256_file
 from service.model.estimator import ThemeEstimator, reweight_other
 from service.model.features import CharTfidf, PolicyTermFeatures, PrepareDocuments, ViewTfidf, compose
-from service.model.topics import ArchiveTopics
 from service.text.lexicon import default_lexicon
 from service.text.tokenizer import add_terms
 from training.calibration import calibrate_out_of_fold
 from training.data import Example, data_hash
 from training.metrics import classification_metrics
-from training.unlabeled import Unlabeled, learn_topics
+from training.unlabeled import PSEUDO_PER_SOURCE, PseudoLabeled, Unlabeled, learn_archive, pseudo_label
 
 # other_weight None: chosen on held-out folds at each training (choose_other_weight).
 DEFAULT_PARAMS = {
@@ -38,8 +38,16 @@ DEFAULT_PARAMS = {
     "char_ngrams": [2, 2],
     "terms_weight": 0.1,
     "other_weight": None,
-    "topics_weight": 1.5,  # the archive's topics, when training learns from one (training.unlabeled)
+    "archive_weight": 1.0,  # the archive's words and topics, when training learns from one (training.unlabeled)
+    "topics_weight": 0.5,
+    "pseudo_per_source": PSEUDO_PER_SOURCE,  # self-training on the archive (0: none)
 }
+MODEL_PARAMS = ("C", "char_max_features", "class_weight", "char_ngrams", "terms_weight", "other_weight", "archive_weight", "topics_weight")
+
+
+def model_params(params: dict) -> dict:
+    """The parameters of ``params`` that :func:`build_pipeline` takes (a version's metadata holds more)."""
+    return {k: params[k] for k in MODEL_PARAMS if k in params}
 
 
 def build_pipeline(
@@ -49,18 +57,20 @@ def build_pipeline(
     char_ngrams: tuple[int, int] = (2, 2),
     terms_weight: float = 0.1,
     other_weight: float = 1.0,
-    topics_weight: float = 1.5,
+    archive_weight: float = 1.0,
+    topics_weight: float = 0.5,
     *,
     labels: LabelSet = DEFAULT,
-    topics: ArchiveTopics | None = None,
+    archive: ArchiveViews | None = None,
 ) -> Pipeline:
-    """The whole model: document preparation, four feature views (five with an archive's
-    ``topics``), a logistic-regression classifier.
+    """The whole model: document preparation, four feature views (six with what training
+    learned from an ``archive``), a logistic-regression classifier.
 
     The lexicon counts (log scale, up to about 3) are weighted down to the size of one
     L2-normalised TF-IDF view; at full weight they dominate and hurt both development sets.
-    The topics (a unit-length dense row) are weighted up: at 1.5 a new theme learns from
-    few labels what its words have in common in real news (benchmarks/new_label_curve.py).
+    The archive's words (TF-IDF with the archive's IDF) help the five themes on real news;
+    its topics let a new theme learn from few labels what its articles have in common, and
+    are weighted down because at full weight they cost the five themes (benchmarks/new_label_curve.py).
     """
     views = [
         ("words", ViewTfidf(view="body")),
@@ -69,9 +79,9 @@ def build_pipeline(
         ("terms", PolicyTermFeatures(themes=labels.themes, extra_terms=labels.extra_terms() or None)),
     ]
     weights = {"terms": terms_weight}
-    if topics is not None:
-        views.append(("topics", topics))
-        weights["topics"] = topics_weight
+    if archive is not None:
+        views += [("archive", archive.words), ("topics", archive.topics)]
+        weights.update(archive=archive_weight, topics=topics_weight)
     features = FeatureUnion(views, transformer_weights=weights)
     classifier = ThemeEstimator(C=C, class_weight=class_weight, other_weight=other_weight, themes=labels.themes)
     return Pipeline([("prepare", PrepareDocuments(terms=tuple(labels.extra_terms()))), ("features", features), ("clf", classifier)])
@@ -82,14 +92,17 @@ def documents(examples: list[Example]) -> list[str]:
     return [compose(ex.title, ex.text) for ex in examples]
 
 
-def fit(model: Pipeline, examples: list[Example], docs=None) -> Pipeline:
-    """Fit the Pipeline on examples (labels and themes)."""
-    docs = documents(examples) if docs is None else docs
-    return model.fit(docs, [ex.label for ex in examples], clf__themes=[ex.themes for ex in examples])
+def fit(model: Pipeline, examples: list[Example], docs=None, extra: PseudoLabeled | None = None) -> Pipeline:
+    """Fit the Pipeline on examples (labels and themes), and on ``extra`` pseudo-labeled archive articles."""
+    docs = list(documents(examples) if docs is None else docs)
+    labels, themes = [ex.label for ex in examples], [ex.themes for ex in examples]
+    if extra is not None:
+        docs, labels, themes = docs + extra.docs, labels + extra.labels, themes + extra.themes
+    return model.fit(docs, labels, clf__themes=themes)
 
 
-def _fold(params: dict, labels: LabelSet, topics, examples: list[Example], docs: list, train_idx: np.ndarray, test_idx: np.ndarray):
-    model = fit(build_pipeline(**params, labels=labels, topics=topics), [examples[i] for i in train_idx], [docs[i] for i in train_idx])
+def _fold(params: dict, labels: LabelSet, archive, extra, examples: list[Example], docs: list, train_idx: np.ndarray, test_idx: np.ndarray):
+    model = fit(build_pipeline(**model_params(params), labels=labels, archive=archive), [examples[i] for i in train_idx], [docs[i] for i in train_idx], extra)
     order = [list(model.classes_).index(label) for label in labels.ids]
     features = model[:-1].transform([docs[i] for i in test_idx])
     return test_idx, model[-1].predict_proba(features)[:, order], model[-1].presence_proba(features)
@@ -102,11 +115,13 @@ def out_of_fold_proba(
     seed: int = 0,
     n_jobs: int | None = None,
     labels: LabelSet = DEFAULT,
-    topics: ArchiveTopics | None = None,
+    archive: ArchiveViews | None = None,
+    extra: PseudoLabeled | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Primary-label probabilities (columns in ``labels.ids`` order) and theme-presence probabilities
     (columns in ``labels.themes`` order), each predicted by a model that did not see the example.
 
+    ``extra`` pseudo-labeled articles join every fold's training part and are never predicted.
     Folds are fitted in parallel on ``n_jobs`` processes (default: one per core, at most
     ``folds``); the result does not depend on how many.
     """
@@ -117,7 +132,8 @@ def out_of_fold_proba(
     truth = np.array([ex.label for ex in examples])
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     n_jobs = n_jobs or min(folds, os.cpu_count() or 1)
-    results = Parallel(n_jobs=n_jobs)(delayed(_fold)(params, labels, topics, examples, docs, tr, te) for tr, te in splitter.split(np.zeros(len(truth)), truth))
+    splits = splitter.split(np.zeros(len(truth)), truth)
+    results = Parallel(n_jobs=n_jobs)(delayed(_fold)(params, labels, archive, extra, examples, docs, tr, te) for tr, te in splits)
     proba = np.zeros((len(examples), len(labels.ids)))
     presence = np.zeros((len(examples), len(labels.themes)))
     for test_idx, fold_proba, fold_presence in results:
@@ -191,7 +207,7 @@ def train_model(
 
     The model predicts every label of ``labels`` that has examples (a label with none is left
     out and named in the metadata's ``labels_without_examples``). With ``unlabeled`` (an
-    archive read by :func:`training.unlabeled.read_unlabeled`) it learns the archive's topics
+    archive read by :func:`training.unlabeled.read_unlabeled`) it learns the archive's words and topics
     first and records the corpus in the metadata's ``unlabeled``; ``command`` is recorded as
     the command that rebuilds the version.
     """
@@ -215,20 +231,23 @@ def train_model(
     present = set(counts)
     empty = [x for x in labels.themes if x not in present]
     labels = LabelSet(tuple(x for x in labels.labels if x.id in present or x.id == "other"))
-    topics, learned = None, None
+    archive, extra, learned = None, None, None
     if unlabeled is not None:
-        say(f"learning topics from {len(unlabeled.docs)} archive articles")
-        topics, info = learn_topics(unlabeled.docs)
-        learned = {**unlabeled.corpus, **info, "pseudo_labels": {}}
+        say(f"learning the vocabulary and topics of {len(unlabeled.docs)} archive articles")
+        archive, info = learn_archive(unlabeled.docs)
+        say("self-training: labeling the archive articles a first model is surest of")
+        first = fit(build_pipeline(**model_params({**params, "other_weight": 1.0}), labels=labels, archive=archive), examples)
+        extra = pseudo_label(first, unlabeled, per_source=params["pseudo_per_source"])
+        learned = {**unlabeled.corpus, **info, "pseudo_labels": extra.counts()}
     say(f"cross-validating on {len(examples)} examples ({folds} folds)")
-    proba, presence = out_of_fold_proba(examples, {**params, "other_weight": 1.0}, folds=folds, labels=labels, topics=topics)
+    proba, presence = out_of_fold_proba(examples, {**params, "other_weight": 1.0}, folds=folds, labels=labels, archive=archive, extra=extra)
     if params.get("other_weight") is None:
         params["other_weight"] = choose_other_weight(proba, examples, labels)
     proba = reweight_other(proba, list(labels.ids), float(np.log(params["other_weight"])))
     thresholds = choose_thresholds(presence, examples, proba, labels)
     cv = classification_metrics(examples, proba, presence, thresholds, labels)
     say("fitting the model on every example")
-    model = fit(build_pipeline(**params, labels=labels, topics=topics), examples)
+    model = fit(build_pipeline(**model_params(params), labels=labels, archive=archive), examples, extra=extra)
     # Calibrated confidence: temperatures fitted on the out-of-fold probabilities (training/calibration.py).
     params["temperature"], cv["calibration"] = calibrate_out_of_fold(proba, [ex.label for ex in examples], folds=folds, labels=labels.ids)
 

@@ -3,7 +3,7 @@
 The archive is read by the batch scorer's reader, so any input ``zonedigest score`` takes
 works here (JSONL, JSONL.gz, CSV, folders of documents). Nothing of its labels is known or
 used: it gives the model the vocabulary of real news, the IDF of its words, and latent topics
-(LSA: a truncated SVD of its TF-IDF matrix, :class:`service.model.topics.ArchiveTopics`).
+(LSA: a truncated SVD of its TF-IDF matrix, :class:`service.model.archive.ArchiveTopics`).
 
 Everything that can be wrong with an archive is found here, before any training starts.
 """
@@ -20,9 +20,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from service.batch.inputs import InputError, check_inputs, read_records
+from service.model.archive import ArchiveTopics, ArchiveViews, ArchiveWords
 from service.model.artifact import sha256_file
 from service.model.features import Prepared, PrepareDocuments, compose, smooth_idf, tfidf_rows
-from service.model.topics import ArchiveTopics
 from training.data import DataError
 
 MIN_ARTICLES = 100  # fewer give no topics worth learning
@@ -30,6 +30,8 @@ MAX_BAD_SHARE = 0.5  # more unreadable records than this: the file is not an arc
 TOPICS = 256
 MAX_WORDS = 30000
 MIN_DF = 5
+PSEUDO_THRESHOLD = 0.95  # self-training takes only articles the first model is this sure of
+PSEUDO_PER_SOURCE = 100  # at most this many of each theme from each archive file
 
 
 class ArchiveError(DataError):
@@ -46,6 +48,20 @@ class Unlabeled:
 
     docs: list[Prepared]
     corpus: dict = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)  # the file each of ``docs`` came from
+
+
+@dataclass
+class PseudoLabeled:
+    """Archive articles labeled by a first model (self-training): added to every training fit."""
+
+    docs: list[Prepared]
+    labels: list[str]
+    themes: list[tuple[str, ...]]
+
+    def counts(self) -> dict[str, int]:
+        """Articles per label."""
+        return dict(sorted(Counter(self.labels).items()))
 
 
 def read_exclude_ids(path: Path | str) -> set[str]:
@@ -83,6 +99,7 @@ def read_unlabeled(
     prepare = PrepareDocuments()
     files: dict[str, Counter] = {}
     docs: list[Prepared] = []
+    sources: list[str] = []
     bar = tqdm(desc="reading the archive", unit=" articles", disable=None, mininterval=1.0)
     for record in read_records(paths):
         counts = files.setdefault(record.source, Counter())
@@ -98,6 +115,7 @@ def read_unlabeled(
             continue
         counts["used"] += 1
         docs.append(prepare.transform([compose(record.title, record.text)])[0])
+        sources.append(record.source)
         if progress and len(docs) % 5000 == 0:
             progress(f"read {len(docs)} archive articles")
     bar.close()
@@ -122,7 +140,7 @@ def read_unlabeled(
     }
     if exclude_ids:
         corpus["exclude_ids"] = {"file": Path(exclude_ids).name, "sha256": sha256_file(Path(exclude_ids)), "ids": len(excluded)}
-    return Unlabeled(docs, corpus)
+    return Unlabeled(docs, corpus, sources)
 
 
 def _file_entry(path: str, files: dict[str, Counter]) -> dict:
@@ -134,7 +152,7 @@ def _file_entry(path: str, files: dict[str, Counter]) -> dict:
     return {"file": p.name, "sha256": sha256_file(p), **{k: counts[k] for k in ("records", "used", "excluded", "unreadable")}}
 
 
-def learn_topics(docs: list[Prepared], n_topics: int = TOPICS, max_words: int = MAX_WORDS, min_df: int = MIN_DF, seed: int = 0) -> tuple[ArchiveTopics, dict]:
+def learn_archive(docs: list[Prepared], n_topics: int = TOPICS, max_words: int = MAX_WORDS, min_df: int = MIN_DF, seed: int = 0) -> tuple[ArchiveViews, dict]:
     """The archive's vocabulary, IDF and latent topics (a truncated SVD of its TF-IDF rows)."""
     from sklearn.decomposition import TruncatedSVD
 
@@ -157,11 +175,43 @@ def learn_topics(docs: list[Prepared], n_topics: int = TOPICS, max_words: int = 
     matrix = sp.csr_matrix((np.asarray(counts, np.float64), np.asarray(indices, np.int32), np.asarray(indptr)), shape=(len(docs), len(words)))
     n_topics = min(n_topics, len(docs) - 1, len(words) - 1)
     svd = TruncatedSVD(n_components=n_topics, n_iter=5, random_state=seed).fit(tfidf_rows(matrix, idf))
-    topics = ArchiveTopics(vocabulary, idf.astype(np.float32), svd.components_.astype(np.float16))
+    idf = idf.astype(np.float32)
+    views = ArchiveViews(ArchiveWords(vocabulary, idf), ArchiveTopics(vocabulary, idf, svd.components_.astype(np.float16)))
     info = {
         "vocabulary": len(words),
         "topics": n_topics,
         "explained_variance": round(float(svd.explained_variance_ratio_.sum()), 4),
         "seconds": round(time.perf_counter() - began, 1),
     }
-    return topics, info
+    return views, info
+
+
+def pseudo_label(model, archive: Unlabeled, threshold: float = PSEUDO_THRESHOLD, per_source: int = PSEUDO_PER_SOURCE, seed: int = 0) -> PseudoLabeled:
+    """Self-training: up to ``per_source`` archive articles of each theme per archive file, drawn at
+    random among those the fitted Pipeline ``model`` gives that theme with probability at least
+    ``threshold``; their themes are the primary one and every theme present with probability 0.5.
+
+    Only themes, never ``other``: the labeled examples hold plenty of ``other``, and real news read
+    as ``other`` taught the model to miss themes diluted in long articles (measured on the regional
+    development set). Drawn per file so that a small archive of long regional articles is not
+    drowned by a large national one.
+    """
+    features = model[:-1].transform(archive.docs)
+    estimator = model[-1]
+    proba, presence = estimator.predict_proba(features), estimator.presence_proba(features)
+    classes, themes = list(estimator.classes_), list(estimator.themes_)
+    rng = np.random.default_rng(seed)
+    top, confidence = proba.argmax(axis=1), proba.max(axis=1)
+    sources = np.array(archive.sources)
+    picked: list[int] = []
+    for k, label in enumerate(classes):
+        if label == "other":
+            continue
+        for source in dict.fromkeys(archive.sources):
+            sure = np.flatnonzero((top == k) & (confidence >= threshold) & (sources == source))
+            picked += sorted(rng.permutation(sure)[:per_source].tolist())
+    return PseudoLabeled(
+        [archive.docs[i] for i in picked],
+        [classes[top[i]] for i in picked],
+        [tuple([classes[top[i]]] + [t for j, t in enumerate(themes) if t != classes[top[i]] and presence[i, j] >= 0.5]) for i in picked],
+    )

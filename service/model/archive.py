@@ -1,24 +1,49 @@
-"""A dense view of a document learned from an unlabeled archive: latent topics (LSA).
+"""Views of a document learned from an unlabeled archive: its words, and its latent topics (LSA).
 
 The written training examples speak a small vocabulary; the archives a user scores speak a
-much larger one. :class:`ArchiveTopics` projects a document's words, weighted by the
+much larger one. :class:`ArchiveWords` weighs a document's words by the archive's vocabulary and
+IDF (how rare a word is in real news, not in the examples). :class:`ArchiveTopics` projects a document's words, weighted by the
 archive's IDF, onto the archive's main directions of co-occurrence (a truncated SVD of its
 TF-IDF matrix), so that two articles about spaceflight land near each other even when they
-share no word with any labeled example. Training learns it once from the archive
-(``training.unlabeled``); inside the Pipeline it is fixed and ``fit`` learns nothing.
+share no word with any labeled example. Training learns both once from the archive
+(``training.unlabeled``); inside the Pipeline they are fixed and ``fit`` learns nothing new.
 
-Stored by reference in model artifacts: keep the class name.
+Stored by reference in model artifacts: keep the class names.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from service.model.features import Prepared
+from service.model.features import Prepared, ViewTfidf
+
+
+class ArchiveWords(ViewTfidf):
+    """TF-IDF over the words of a document, with the archive's vocabulary and IDF.
+
+    Parameters
+    ----------
+    vocabulary : dict[str, int]
+        The archive's words kept.
+    idf : ndarray of shape (n_words,)
+        The archive's smoothed inverse document frequency of each word.
+    """
+
+    def __init__(self, vocabulary: dict | None = None, idf: np.ndarray | None = None) -> None:
+        super().__init__(view="body")
+        self.vocabulary = vocabulary
+        self.idf = idf
+
+    def fit(self, docs, y=None):  # noqa: D102 - scikit-learn contract: the archive's, learned beforehand
+        if self.vocabulary is None:
+            raise ValueError("ArchiveWords is learned from an archive (training.unlabeled.learn_archive), not from the labeled examples")
+        self.vocabulary_, self.idf_ = self.vocabulary, np.asarray(self.idf, dtype=np.float64)
+        return self
 
 
 class ArchiveTopics(BaseEstimator, TransformerMixin):
@@ -41,7 +66,7 @@ class ArchiveTopics(BaseEstimator, TransformerMixin):
 
     def fit(self, docs, y=None):  # noqa: D102 - scikit-learn contract: learned from the archive beforehand
         if self.components is None:
-            raise ValueError("ArchiveTopics is learned from an archive (training.unlabeled.learn_topics), not from the labeled examples")
+            raise ValueError("ArchiveTopics is learned from an archive (training.unlabeled.learn_archive), not from the labeled examples")
         return self
 
     def __sklearn_is_fitted__(self) -> bool:
@@ -85,3 +110,10 @@ class ArchiveTopics(BaseEstimator, TransformerMixin):
 
     def get_feature_names_out(self, input_features=None):  # noqa: D102
         return np.array([f"topic{k}" for k in range(self.n_topics)], dtype=object)
+
+
+class ArchiveViews(NamedTuple):
+    """What training learned from an archive: the two views the Pipeline adds."""
+
+    words: ArchiveWords
+    topics: ArchiveTopics

@@ -12,8 +12,8 @@ from collections import Counter
 
 import numpy as np
 
+from service.model.archive import ArchiveTopics
 from service.model.features import CharTfidf, PolicyTermFeatures, Prepared, ViewTfidf, char_codes, prepare_document
-from service.model.topics import ArchiveTopics
 
 
 def _normalized(indices: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

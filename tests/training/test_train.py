@@ -9,6 +9,7 @@ from service.labels import LABELS
 from service.model.classifier import load_model
 from service.model.estimator import reweight_other
 from service.text.bulletin import split_bulletin
+from tests.conftest import shared_file
 from training.data import DATA_DIR, Example, load_examples
 from training.train import choose_other_weight, choose_thresholds, train_model
 
@@ -99,9 +100,15 @@ def test_shipped_model_records_its_other_weight(shipped_model):
     assert shipped_model.pipeline[-1].other_weight == shipped_model.metadata["params"]["other_weight"]
 
 
+@pytest.mark.slow
 def test_retraining_on_shipped_data_reproduces_the_shipped_model(tmp_path, shipped_model, seed_text):
+    archive = []
+    if shipped_model.metadata.get("unlabeled"):  # the rebuild command of its metadata, into tmp_path
+        archive = ["--unlabeled", str(shared_file("data/archive_xwlb.jsonl.gz")), "--unlabeled", str(shared_file("data/archive_rmrb.jsonl.gz"))]
+        archive += ["--exclude-ids", str(shared_file("data/heldout_ids.txt"))]
+        assert shipped_model.metadata["command"].split()[-len(archive):][::2] == archive[::2]
     runner = CliRunner()
-    result = runner.invoke(cli, ["train", str(DATA_DIR), "-o", str(tmp_path / "again")])
+    result = runner.invoke(cli, ["train", str(DATA_DIR), "-o", str(tmp_path / "again"), *archive])
     assert result.exit_code == 0, result.output
     again = load_model(tmp_path / "again")
     assert again.metadata["data_hash"] == shipped_model.metadata["data_hash"]

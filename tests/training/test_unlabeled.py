@@ -8,13 +8,13 @@ import pytest
 from click.testing import CliRunner
 
 from service.cli import cli
+from service.model.archive import ArchiveTopics
 from service.model.artifact import sha256_file
 from service.model.classifier import load_model
 from service.model.features import PrepareDocuments, compose
-from service.model.topics import ArchiveTopics
 from training.data import DATA_DIR, load_examples
 from training.train import train_model
-from training.unlabeled import ArchiveError, learn_topics, read_unlabeled
+from training.unlabeled import ArchiveError, learn_archive, read_unlabeled
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_a_missing_archive_is_refused(tmp_path):
 
 
 def test_topics_bring_articles_on_one_subject_together(archive, examples):
-    topics, info = learn_topics(read_unlabeled([archive]).docs, n_topics=40, min_df=2)
+    (words, topics), info = learn_archive(read_unlabeled([archive]).docs, n_topics=40, min_df=2)
     assert isinstance(topics, ArchiveTopics) and info["topics"] == 40 and info["vocabulary"] > 1000
     prepare = PrepareDocuments()
     by_label = {}
@@ -99,7 +99,8 @@ def test_a_model_that_learned_from_an_archive_records_it_and_scores_alike_both_w
     assert meta["format_version"] == 2 and meta["command"] == "zonedigest train --unlabeled news.jsonl.gz"
     assert meta["unlabeled"]["articles_used"] == 400 and meta["unlabeled"]["files"][0]["sha256"] == sha256_file(archive)
     model = load_model(tmp_path / "v-archive")
-    assert "topics" in dict(model.pipeline.named_steps["features"].transformer_list)
+    views = dict(model.pipeline.named_steps["features"].transformer_list)
+    assert isinstance(views["topics"], ArchiveTopics) and views["archive"].vocabulary is views["topics"].vocabulary
     docs = [compose(ex.title, ex.text) for ex in examples[2::50]]
     one_by_one = [model.predict([d])[0].scores for d in docs]  # the compiled scorer
     together = [p.scores for p in model.predict(docs * 2)[: len(docs)]]  # the Pipeline (more than 16 documents)
