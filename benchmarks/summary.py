@@ -5,6 +5,7 @@ Usage:
   python benchmarks/summary.py [--budgets 60,120,200] [--xwlb 500] [--rmrb 300] [--systems ...]
   python benchmarks/summary.py --pairs benchmarks/results/summary_pairs.jsonl [--pairs-n 100]
   python benchmarks/summary.py --tally JUDGEMENTS.jsonl KEY.json
+  python benchmarks/summary.py --editors [--part measure]
 
 Fixed seeded samples of stories with text >= 300 characters. Every system gets the text
 only (never the headline) and is held to the same budget in whole sentences: its
@@ -16,6 +17,13 @@ whole sentence (of the summarizer's candidate sentences) that most raises the LC
 fitted summary with the headline, within the budget; one whole sentence over the budget
 is allowed (then clipped, as for every system). gap = (ours - lead) / (oracle - lead) on
 ROUGE-L recall.
+
+``--editors``: agreement with the editors' reference (benchmarks/data/editor_picks.jsonl: 200 archive
+articles outside ../shared/data/heldout_ids.txt, two editors each, independently, picking whole
+sentences within 120 characters by the brief in benchmarks/data/EDITORS.md; ids and sentence
+indices only). Agreement is character-level LCS F1 (punctuation and spaces aside), each system
+against each editor, averaged; the editors' figure is one editor against the other. Every
+budget is measured against the same 120-character picks.
 """
 
 from __future__ import annotations
@@ -383,6 +391,71 @@ def tally(judgements: str, key_path: str) -> None:
           + (f"; win rate excluding ties {wins / (wins + losses):.1%}" if wins + losses else ""))
 
 
+EDITOR_PICKS = "editor_picks.jsonl"
+
+
+def lcs_f1(a: str, b: str) -> float:
+    """Character-level LCS F1 of two texts, punctuation and spaces aside."""
+    a, b = chars(a), chars(b)
+    return 2 * lcs(a, b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def editor_articles(part: str) -> list[dict]:
+    """The editors' articles of ``part`` (learn, measure or all) with their texts and each editor's picked sentences."""
+    import gzip
+
+    from _common import ROOT, SHARED
+
+    from service.text.sentences import split_sentences
+
+    rows = [json.loads(line) for line in (ROOT / "benchmarks" / "data" / EDITOR_PICKS).read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if part == "all" or r["part"] == part]
+    wanted = {r["id"] for r in rows}
+    texts = {}
+    for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
+        with gzip.open(SHARED / name, "rt", encoding="utf-8") as f:
+            for line in f:
+                record = json.loads(line)
+                if record["id"] in wanted:
+                    texts[record["id"]] = record
+    for r in rows:
+        r["title"], r["text"] = texts[r["id"]]["title"], texts[r["id"]]["text"]
+        sentences = [s.text for s in split_sentences(r["text"], split_long=False) if not s.boilerplate]
+        if len(sentences) != r["sentences"] or any(not sentences[int(i)].startswith(a) for i, a in r["anchors"].items()):
+            raise SystemExit(f"{r['id']}: the sentence splitter changed since the editors picked; their indices no longer apply")
+        r["sentence_texts"] = sentences
+        r["refs"] = ["".join(sentences[i] for i in r[e]) for e in ("A", "B")]
+    return rows
+
+
+def against_editors(args) -> None:
+    budgets = [int(b) for b in args.budgets.split(",")]
+    rows = editor_articles(args.part)
+    analyzer = load_analyzer()
+    texts = [r["text"] for r in rows]
+    themes = classify_themes(analyzer, texts)
+    spans: dict = {}
+    systems = {"ours": make_summarizer_system(analyzer.summarizer, texts, themes, spans), "lead": system_lead}
+    editors = sum(lcs_f1(*r["refs"]) for r in rows) / len(rows)
+    national = sum(r["archive"] == "xwlb" for r in rows)
+    print(f"{len(rows)} articles ({args.part} part: {national} national, {len(rows) - national} regional)")
+    print(f"editors against each other at 120: LCS F1 {editors:.3f} (identical picks in {sum(r['A'] == r['B'] for r in rows)})")
+    print(f"{'system':<10}{'budget':>7}{'LCS F1':>8}")
+    for budget in budgets:
+        scores = {}
+        for name in ("ours", "lead", "oracle"):
+            run = systems.get(name)
+            total = 0.0
+            for r in rows:
+                out = fit(system_oracle(r["title"])(r["text"], budget) if name == "oracle" else run(r["text"], budget), budget)
+                total += (lcs_f1(out, r["refs"][0]) + lcs_f1(out, r["refs"][1])) / 2
+            scores[name] = total / len(rows)
+            label = "headline oracle" if name == "oracle" else name
+            print(f"{label:<10}{budget:>7}{scores[name]:>8.3f}")
+        if budget == 120:
+            print(f"  gap from lead to the editors closed by ours at 120: {(scores['ours'] - scores['lead']) / (editors - scores['lead']):+.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budgets", default="60,120,200")
@@ -394,8 +467,12 @@ def main() -> None:
     parser.add_argument("--pairs-seed", type=int, default=SEED + 2, help="seed of the articles of the pairs (default %(default)s)")
     parser.add_argument("--tally", nargs=2, metavar=("JUDGEMENTS", "KEY"))
     parser.add_argument("--before", default=BEFORE, help="git revision whose summarizer is 'before' (default %(default)s)")
+    parser.add_argument("--editors", action="store_true", help="agreement with the editors' picks instead of the headlines")
+    parser.add_argument("--part", default="measure", choices=("learn", "measure", "all"), help="which part of the editors' articles (default %(default)s)")
     args = parser.parse_args()
-    if args.tally:
+    if args.editors:
+        against_editors(args)
+    elif args.tally:
         tally(*args.tally)
     elif args.pairs:
         write_pairs(args.pairs, args.pairs_n, seed=args.pairs_seed)
