@@ -118,7 +118,7 @@ def split(source: str) -> None:
     default=None,
     help="Output format (default from the -o name: sqlite for *.db/*.sqlite, csv for *.csv, else jsonl; *.gz is gzip-compressed).",
 )
-@click.option("--fields", default=None, help="Comma-separated output fields (default: all of /v1/analyze's, plus id, date, error; title, text and source on request).")
+@click.option("--fields", default=None, help="Output fields, comma-separated (default: /v1/analyze's, plus id, date, error; title, text, source on request).")
 @click.option("--split", is_flag=True, help="Split each text file into the articles of its bulletin (ids file#1, file#2 ...).")
 @click.option("--id-col", default="id", show_default=True, help="CSV column with the id.")
 @click.option("--title-col", default="title", show_default=True, help="CSV column with the title.")

@@ -52,7 +52,12 @@ def test_report_reads_every_format(tmp_path, scored, name):
 
 @pytest.mark.parametrize(
     ("content", "name"),
-    [(b"\x1f\x8b\x08\x00broken gzip", "x.jsonl.gz"), (b"SQLite format 3\x00" + bytes(100), "x.db"), (b"\xff\xfe\x00garbage", "x.csv"), (b"a,b\n1,2\n", "x.csv")],
+    [
+        (b"\x1f\x8b\x08\x00broken gzip", "x.jsonl.gz"),
+        (b"SQLite format 3\x00" + bytes(100), "x.db"),
+        (b"\xff\xfe\x00garbage", "x.csv"),
+        (b"a,b\n1,2\n", "x.csv"),
+    ],
 )
 def test_a_file_report_cannot_read_is_a_clear_error(tmp_path, content, name):
     path = tmp_path / name
