@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.model.classifier import ThemeClassifier
+from service.summary.salience import Salience
 from service.summary.summarizer import Summarizer
 from service.text.lexicon import default_lexicon
 from service.text.prepare import has_chinese
@@ -16,7 +17,9 @@ class Analyzer:
     def __init__(self, model: ThemeClassifier, summarizer: Summarizer | None = None) -> None:
         self.model = model
         extra = model.labels.extra_terms()  # a user's theme: its seed terms key summaries and keywords too
-        self.summarizer = summarizer or Summarizer(idf=model.idf(), lexicon=default_lexicon().extended(extra) if extra else None)
+        lexicon = default_lexicon().extended(extra) if extra else None
+        salience = Salience.from_json(model.metadata.get("salience"))  # learned from editors' picks, where the version has it
+        self.summarizer = summarizer or Summarizer(idf=model.idf(), lexicon=lexicon, salience=salience)
 
     @property
     def model_version(self) -> str:

@@ -229,8 +229,14 @@ def report(scored: Path, target: Path) -> None:
     help="An unlabeled archive to learn the vocabulary and topics of real news from (any input score reads; repeat for more).",
 )
 @click.option("--exclude-ids", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Ids (one a line) of archive articles never to learn from.")
+@click.option(
+    "--editor-picks",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Editors' picks of summary sentences (benchmarks/data/editor_picks.jsonl) to learn sentence salience from; their articles come from --unlabeled.",
+)
 @click.option("--job-id", default=None, hidden=True, help="Record the outcome as this training job in --db.")
-def train(data, out_dir, models_path, db, eval_path, tolerance, force, no_promote, folds, unlabeled, exclude_ids, job_id) -> None:
+def train(data, out_dir, models_path, db, eval_path, tolerance, force, no_promote, folds, unlabeled, exclude_ids, editor_picks, job_id) -> None:
     """Train a model on labeled DATA (default training/data) plus stored examples, gate it, promote it.
 
     With --unlabeled, the model also learns from an archive without labels: its vocabulary,
@@ -266,6 +272,7 @@ def train(data, out_dir, models_path, db, eval_path, tolerance, force, no_promot
             folds=folds,
             unlabeled=list(unlabeled) or None,
             exclude_ids=exclude_ids,
+            editor_picks=editor_picks,
             command=" ".join(["zonedigest", *sys.argv[1:]]) if not job_id else None,
             progress=progress,
         )

@@ -20,6 +20,7 @@ from service.model.classifier import load_model
 from service.model.versions import current_version, next_version, promote
 from training.data import DATA_DIR, Example, load_examples
 from training.evaluate import evaluate
+from training.salience import read_picks
 from training.train import train_model
 from training.unlabeled import read_unlabeled
 
@@ -115,6 +116,7 @@ def retrain(
     exclude_ids: Path | str | None = None,
     command: str | None = None,
     progress: Callable[[str], None] | None = None,
+    editor_picks: Path | str | None = None,
 ) -> RetrainResult:
     """Train a new version in ``models``, compare it with the live one, promote when it passes.
 
@@ -122,10 +124,13 @@ def retrain(
     anything is trained: a bad archive stops here and the live model is untouched.
     """
     examples, from_store, labels = gather_examples(data, db)
-    archive = read_unlabeled(unlabeled, exclude_ids, progress) if unlabeled else None
+    keep = {row["id"] for row in read_picks(editor_picks)} if editor_picks else frozenset()
+    archive = read_unlabeled(unlabeled, exclude_ids, progress, keep) if unlabeled else None
     live = current_version(models)
     out_dir = out_dir or models / next_version(models)
-    result = train_model(examples, out_dir, folds=folds, parent=live, labels=labels, unlabeled=archive, command=command, progress=progress)
+    result = train_model(
+        examples, out_dir, folds=folds, parent=live, labels=labels, unlabeled=archive, command=command, progress=progress, editor_picks=editor_picks
+    )
     new_model = load_model(out_dir)
     new_metrics = {"cv": result.metadata["metrics"]["cv"]}
     current_metrics = None

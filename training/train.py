@@ -28,6 +28,7 @@ from service.text.tokenizer import add_terms
 from training.calibration import calibrate_out_of_fold
 from training.data import Example, data_hash
 from training.metrics import classification_metrics
+from training.salience import learn_salience, read_picks
 from training.unlabeled import PSEUDO_PER_SOURCE, PseudoLabeled, Unlabeled, learn_archive, pseudo_label
 
 # other_weight None: chosen on held-out folds at each training (choose_other_weight).
@@ -170,6 +171,23 @@ def choose_thresholds(presence: np.ndarray, examples: list[Example], primary: np
     return thresholds
 
 
+def _salience(path: Path | str, unlabeled: Unlabeled | None, model: Pipeline, params: dict, labels: LabelSet) -> dict:
+    """The salience learned from the editors' picks of ``path``, keyed on themes the fitted ``model`` gives."""
+    from service.model.classifier import ThemeClassifier
+    from service.summary.summarizer import Summarizer
+
+    rows = read_picks(path)
+    if unlabeled is None or not unlabeled.texts:
+        raise ValueError("--editor-picks needs the archive its articles come from (--unlabeled)")
+    classifier = ThemeClassifier(model, {"labels": labels.to_json(), "params": params})
+    ids = sorted(unlabeled.texts)
+    themes = {i: p.themes for i, p in zip(ids, classifier.predict([compose(*unlabeled.texts[i]) for i in ids], evidence=0))}
+    extra = labels.extra_terms()
+    summarizer = Summarizer(idf=classifier.idf(), lexicon=default_lexicon().extended(extra) if extra else None)
+    salience, info = learn_salience(path, rows, unlabeled.texts, summarizer, themes)
+    return {**salience.to_json(), "learned_from": info}
+
+
 @dataclass
 class TrainResult:
     """A written model version."""
@@ -202,14 +220,16 @@ def train_model(
     unlabeled: Unlabeled | None = None,
     command: str | None = None,
     progress: Callable[[str], None] | None = None,
+    editor_picks: Path | str | None = None,
 ) -> TrainResult:
     """Cross-validate, fit on all examples, and write ``out_dir`` (model + metadata) atomically.
 
     The model predicts every label of ``labels`` that has examples (a label with none is left
     out and named in the metadata's ``labels_without_examples``). With ``unlabeled`` (an
     archive read by :func:`training.unlabeled.read_unlabeled`) it learns the archive's words and topics
-    first and records the corpus in the metadata's ``unlabeled``; ``command`` is recorded as
-    the command that rebuilds the version.
+    first and records the corpus in the metadata's ``unlabeled``; with ``editor_picks`` (their
+    articles in that archive) it learns sentence salience too (``training.salience``, the
+    metadata's ``salience``). ``command`` is recorded as the command that rebuilds the version.
     """
     say = progress or (lambda message: None)
     import joblib
@@ -250,6 +270,10 @@ def train_model(
     model = fit(build_pipeline(**model_params(params), labels=labels, archive=archive), examples, extra=extra)
     # Calibrated confidence: temperatures fitted on the out-of-fold probabilities (training/calibration.py).
     params["temperature"], cv["calibration"] = calibrate_out_of_fold(proba, [ex.label for ex in examples], folds=folds, labels=labels.ids)
+    salience = None
+    if editor_picks is not None:
+        say("learning sentence salience from the editors' picks")
+        salience = _salience(editor_picks, unlabeled, model, params, labels)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
@@ -273,6 +297,7 @@ def train_model(
         "labels_without_examples": empty,
         "lexicon": {"terms": len(lexicon), "sha256": lexicon.sha256, "seed_terms": len(extra_terms)},
         "unlabeled": learned,
+        "salience": salience,
         "command": command,
         "libraries": library_versions(),
         "files": {MODEL_FILE: sha256_file(tmp / MODEL_FILE)},

@@ -49,6 +49,7 @@ class Unlabeled:
     docs: list[Prepared]
     corpus: dict = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)  # the file each of ``docs`` came from
+    texts: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # id → (title, text) of the ids asked to keep
 
 
 @dataclass
@@ -82,8 +83,10 @@ def read_unlabeled(
     paths: list[Path | str],
     exclude_ids: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
+    keep_ids: set[str] = frozenset(),
 ) -> Unlabeled:
-    """Read and prepare every usable article of ``paths``, less the ids of ``exclude_ids``.
+    """Read and prepare every usable article of ``paths``, less the ids of ``exclude_ids``;
+    the title and text of ``keep_ids`` (articles editors picked sentences of) are kept too.
 
     Raises :class:`ArchiveError` for a missing, corrupt, empty or undecodable archive, and
     when the exclusions leave fewer than :data:`MIN_ARTICLES` articles.
@@ -100,6 +103,7 @@ def read_unlabeled(
     files: dict[str, Counter] = {}
     docs: list[Prepared] = []
     sources: list[str] = []
+    texts: dict[str, tuple[str | None, str]] = {}
     bar = tqdm(desc="reading the archive", unit=" articles", disable=None, mininterval=1.0)
     for record in read_records(paths):
         counts = files.setdefault(record.source, Counter())
@@ -116,6 +120,8 @@ def read_unlabeled(
         counts["used"] += 1
         docs.append(prepare.transform([compose(record.title, record.text)])[0])
         sources.append(record.source)
+        if record.id in keep_ids:
+            texts[record.id] = (record.title, record.text)
         if progress and len(docs) % 5000 == 0:
             progress(f"read {len(docs)} archive articles")
     bar.close()
@@ -140,7 +146,7 @@ def read_unlabeled(
     }
     if exclude_ids:
         corpus["exclude_ids"] = {"file": Path(exclude_ids).name, "sha256": sha256_file(Path(exclude_ids)), "ids": len(excluded)}
-    return Unlabeled(docs, corpus, sources)
+    return Unlabeled(docs, corpus, sources, texts)
 
 
 def _file_entry(path: str, files: dict[str, Counter]) -> dict:

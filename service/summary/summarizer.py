@@ -20,25 +20,19 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from service.summary.units import glued_heading, is_filler, is_heading, needs_antecedent
+import numpy as np
+
+from service.summary.salience import Salience, sentence_features
+from service.summary.units import FACT, SLOGAN, glued_heading, is_filler, is_heading, needs_antecedent
 from service.text.dateline import parse_dateline
 from service.text.lexicon import Lexicon, default_lexicon
 from service.text.sentences import split_sentences
 from service.text.tokenizer import Tokenizer, tokenize
 
 DEFAULT_MAX_CHARS = 120
-FACT = re.compile(
-    r"\d[\d.,]*\s*(?:多|余|几)?(?:万|亿|千)?(?:元|美元|吨|千瓦时|千瓦|瓦|亩|公顷|套|个|家|名|人次|人|项|座|台|辆|条|公里|米|平方米|户|所|场|批|次|倍|%|％)"
-    r"|\d{1,2}月\d{1,2}日|\d{4}年"
-)
-SLOGAN = re.compile(
-    r"最大的?诚意|最优质?的?服务|最好的环境|保驾护航|店小二|栽下梧桐树|非常感谢|衷心感谢|表示感谢|热烈欢迎"
-    r"|互利共赢|不忘初心|牢记使命|再鼓干劲|撸起袖子|奋力|描绘出|新答卷|新篇章|新高潮|添砖加瓦"
-)
 MAX_CANDIDATES = 400  # sentences scored in a very long text (the rest rarely lead a summary)
 WORD_INFO_LIMIT = 100_000  # distinct words remembered for keywords (about 20 MB) before the memo starts over
 WEIGHTS = {
@@ -111,6 +105,10 @@ class Summarizer:
         words not in it get ``default_idf``.
     tokenizer : Tokenizer or None
         Word segmenter (the shipped default when None).
+    salience : Salience or None
+        Sentence salience learned from editors' picks (a model version's metadata): when given,
+        a sentence's score is ten times the probability that an editor picks it, the
+        hand-weighted score one of its features.
     """
 
     def __init__(
@@ -120,8 +118,10 @@ class Summarizer:
         tokenizer: Tokenizer | None = None,
         default_idf: float | None = None,
         weights: dict[str, float] | None = None,
+        salience: Salience | None = None,
     ) -> None:
         self.weights = {**WEIGHTS, **(weights or {})}
+        self.salience = salience
         self.lexicon = lexicon
         self.idf = idf or {}
         self.tokenizer = tokenizer
@@ -161,6 +161,8 @@ class Summarizer:
         whole_tf = doc_tf + Counter(t for s in sentences[:MAX_CANDIDATES] if id(s) not in units for t in self._tokens(s.text))
         keywords = self._keywords(whole_tf, lexicon, n_keywords)
         scored = self._score(body, tokens, doc_tf, lexicon, title or "", themes)
+        if self.salience is not None:
+            scored = self._learned(scored, title or "")
 
         total = sum(len(s.text) for s in body)
         if (max_chars is None or total <= max_chars) and (max_sentences is None or len(body) <= max_sentences):
@@ -213,6 +215,24 @@ class Summarizer:
                 score -= w["quote"]
             out.append(ScoredSentence(sentence.text, sentence.start, sentence.end, round(score, 4), terms))
         return out
+
+    def hand_scored(self, text: str, *, title: str | None = None, themes: list[str] | tuple[str, ...] = ()) -> list[ScoredSentence]:
+        """The sentences a summary of ``text`` may take, with their hand-weighted scores (what salience is learned on)."""
+        body = candidate_units(text)
+        tokens = [self._tokens(s.text) for s in body]
+        return self._score(body, tokens, Counter(t for sent in tokens for t in sent), self.lexicon or default_lexicon(), title or "", themes)
+
+    @staticmethod
+    def salience_features(scored: list[ScoredSentence], title: str) -> np.ndarray:
+        """The learned salience's features of hand-scored sentences (:func:`service.summary.salience.sentence_features`)."""
+        grams = _bigrams(title)
+        overlap = [_similarity(grams, _bigrams(s.text)) if grams else 0.0 for s in scored]
+        return sentence_features([s.text for s in scored], [s.score for s in scored], overlap)
+
+    def _learned(self, scored: list[ScoredSentence], title: str) -> list[ScoredSentence]:
+        """``scored`` rescored by the learned salience: ten times the probability an editor picks each."""
+        probability = self.salience.probability(self.salience_features(scored, title))
+        return [ScoredSentence(s.text, s.start, s.end, round(10 * float(p), 4), s.terms) for s, p in zip(scored, probability)]
 
     @staticmethod
     def _select(

@@ -113,3 +113,13 @@ def is_filler(text: str, *, opening: bool = False) -> bool:
     if not opening and len(text) < APHORISM_CHARS and NUMBER_WITH_UNIT.search(text) is None:
         return True  # 教育大计，教师为本。 使命无比光荣，征途星辰大海。 5月的莫斯科，天高云阔。
     return PHRASE.search(text) is not None and NUMBER_WITH_UNIT.search(text) is None
+
+# Concrete facts a sentence states (a number with a unit, a date) and slogans that score down.
+FACT = re.compile(
+    r"\d[\d.,]*\s*(?:多|余|几)?(?:万|亿|千)?(?:元|美元|吨|千瓦时|千瓦|瓦|亩|公顷|套|个|家|名|人次|人|项|座|台|辆|条|公里|米|平方米|户|所|场|批|次|倍|%|％)"
+    r"|\d{1,2}月\d{1,2}日|\d{4}年"
+)
+SLOGAN = re.compile(
+    r"最大的?诚意|最优质?的?服务|最好的环境|保驾护航|店小二|栽下梧桐树|非常感谢|衷心感谢|表示感谢|热烈欢迎"
+    r"|互利共赢|不忘初心|牢记使命|再鼓干劲|撸起袖子|奋力|描绘出|新答卷|新篇章|新高潮|添砖加瓦"
+)

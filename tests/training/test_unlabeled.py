@@ -117,3 +117,32 @@ def test_train_command_refuses_a_bad_archive_and_leaves_the_live_model(tmp_path)
     result = CliRunner().invoke(cli, ["train", "--models", str(models), "--unlabeled", str(bad)])
     assert result.exit_code != 0 and "bad.jsonl" in result.output and "Traceback" not in result.output
     assert (models / "CURRENT").read_text(encoding="utf-8") == "v1\n" and sorted(p.name for p in models.iterdir()) == ["CURRENT"]
+
+
+def test_salience_learned_from_editors_picks_is_stored_and_used(tmp_path, archive, examples):
+    from service.analyzer import Analyzer
+    from service.summary.salience import Salience
+    from service.text.sentences import split_sentences
+
+    texts = {f"a{n}": (ex.title, ex.text) for n, ex in enumerate(examples[::4][:400])}
+    picks = tmp_path / "picks.jsonl"
+    rows = []
+    for article_id, (_, text) in list(texts.items())[:60]:  # editors who always take the sentence with the most digits
+        sentences = [s.text for s in split_sentences(text, split_long=False) if not s.boilerplate]
+        best = max(range(len(sentences)), key=lambda i: (sum(c.isdigit() for c in sentences[i]), -i))
+        anchors = {str(best): sentences[best][:8]}
+        rows.append({"id": article_id, "part": "learn", "sentences": len(sentences), "A": [best], "B": [best], "anchors": anchors})
+    picks.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    small = [ex for label in ("talent", "investment", "energy", "agriculture", "other") for ex in examples if ex.label == label][::6]
+    unlabeled = read_unlabeled([archive], keep_ids={r["id"] for r in rows})
+    result = train_model(small, tmp_path / "v-salience", folds=3, unlabeled=unlabeled, editor_picks=picks)
+    learned = result.metadata["salience"]
+    assert learned["learned_from"]["articles"] == 60 and learned["learned_from"]["picked"] >= 60
+    salience = Salience.from_json(learned)
+    numbers = dict(zip(salience.features, salience.coef))
+    assert numbers["facts"] > 0  # what these editors favour
+    analyzer = Analyzer(load_model(tmp_path / "v-salience"))
+    assert analyzer.summarizer.salience == salience
+    text = "市里召开会议研究工作。会议强调要高度重视。全年新建项目36个，总投资128亿元，新增就业岗位5600个。与会人员进行了交流。"
+    assert "128亿元" in analyzer.analyze(text, max_chars=40)["summary"]
+    assert Salience.from_json({**learned, "features": ["another"]}) is None and Salience.from_json(None) is None
