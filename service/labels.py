@@ -89,7 +89,7 @@ class LabelSet:
         """A set from :meth:`to_json`; :data:`DEFAULT` for ``None`` (versions from before label sets)."""
         if not rows:
             return DEFAULT
-        labels = [Label(r["id"], r.get("name_zh") or r["id"], r.get("description") or "", tuple(r.get("terms") or ())) for r in rows]
+        labels = [Label(r["id"], r.get("name_zh") or r["id"], _description(r), tuple(r.get("terms") or ())) for r in rows]
         return cls(tuple(sorted(labels, key=lambda label: label.id == OTHER)))
 
     def with_label(self, label: Label) -> LabelSet:
@@ -111,6 +111,15 @@ class LabelSet:
         return LabelSet(tuple(x for x in self.labels if x.id != label_id))
 
 
+OTHER_DESCRIPTION = "None of the themes is the main subject."
+_OLD_OTHER_DESCRIPTION = "None of the four themes is the main subject."  # stored by sets saved before: wrong once a theme is added
+
+
+def _description(row: dict) -> str:
+    description = row.get("description") or ""
+    return OTHER_DESCRIPTION if row["id"] == OTHER and description == _OLD_OTHER_DESCRIPTION else description
+
+
 def check_label_id(label_id: str) -> str:
     """A label id: lower-case ASCII letters, digits and ``_``, 2 to 32 characters, starting with a letter."""
     if not isinstance(label_id, str) or not LABEL_ID.match(label_id):
@@ -124,7 +133,7 @@ DEFAULT = LabelSet(
         Label("investment", "招商引资", "Attracting investment, companies and projects; signings, docking meetings, business environment."),
         Label("energy", "能源", "Electricity and the grid, coal, oil, gas, new energy and storage, energy supply and transition."),
         Label("agriculture", "农业", "Grain and food production, crops, livestock, farmland, farm products and the rural economy."),
-        Label(OTHER, "其他", "None of the four themes is the main subject."),
+        Label(OTHER, "其他", OTHER_DESCRIPTION),
     )
 )
 

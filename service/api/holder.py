@@ -11,6 +11,8 @@ from service.analyzer import Analyzer
 from service.model.artifact import resolve_model_dir
 from service.model.classifier import load_model
 
+log = logging.getLogger("zonedigest.model")
+
 
 class ModelHolder:
     """Holds one :class:`Analyzer`; a request takes a reference once and uses it throughout."""
@@ -48,12 +50,13 @@ class ModelHolder:
             return False
         if path == self.loaded_from:
             return False
+        before = self._analyzer.model_version if self._analyzer else None
         try:
             self.load()
         except Exception as exc:  # noqa: BLE001 - keep serving the last good model
-            logging.getLogger("zonedigest").error("cannot load %s, still serving %s: %s", path, self.loaded_from, exc)
+            log.error("cannot load %s, still serving %s: %s", path, self.loaded_from, exc)
             return False
-        logging.getLogger("zonedigest").info("now serving %s", path)
+        log.warning("model swapped: %s -> %s (%s)", before, self._analyzer.model_version, path)
         return True
 
     def check(self, seconds: float) -> None:

@@ -36,7 +36,7 @@ def configure_logging(app: Flask) -> None:
     """JSON log lines on stderr for the app and its access log."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
-    for name in ("zonedigest.access", "zonedigest.server", app.logger.name):
+    for name in ("zonedigest.access", "zonedigest.server", "zonedigest.model", app.logger.name):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
         logger.setLevel(app.config["LOG_LEVEL"])

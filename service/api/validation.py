@@ -46,7 +46,9 @@ def json_body() -> dict:
         payload = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise APIError("invalid_json", f"body is not UTF-8 (byte {exc.start})") from None
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise APIError("invalid_json", "body nests arrays or objects too deeply to be an article request") from None
+    except ValueError as exc:
         raise APIError("invalid_json", f"body is not valid JSON ({str(exc)[:120]})") from None
     if not isinstance(payload, dict):
         raise APIError("wrong_type", f"body must be a JSON object, not {type(payload).__name__}")

@@ -33,8 +33,10 @@ class Prediction:
         return asdict(self)
 
     def as_other(self, name_zh: str = "其他") -> Prediction:
-        """The same scores, answered ``other`` (for a text no theme can apply to)."""
-        return Prediction("other", name_zh, self.scores["other"], self.scores, [], [])
+        """``other`` for a text no theme can apply to (no Chinese in it): every score on ``other``,
+        so that the theme agrees with the scores."""
+        scores = {label: float(label == "other") for label in self.scores}
+        return Prediction("other", name_zh, 1.0, scores, [], [])
 
 
 class ThemeClassifier:

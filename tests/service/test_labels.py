@@ -156,3 +156,12 @@ def test_the_tokenizer_gains_terms_while_other_threads_cut():
     for t in threads:
         t.join()
     assert not errors and {"碳化硅衬底片", "氮化镓外延片"} <= set(tokenizer.cut("园区碳化硅衬底片实现量产，氮化镓外延片进入中试。"))
+
+
+def test_other_is_described_by_the_set_it_is_in():
+    from service.labels import DEFAULT, Label, LabelSet
+
+    six = DEFAULT.with_label(Label("technology", "科技创新", "R&D and its results."))
+    assert "four" not in six.labels[-1].description
+    old = [{**row, "description": "None of the four themes is the main subject."} if row["id"] == "other" else row for row in six.to_json()]
+    assert "four" not in LabelSet.from_json(old).labels[-1].description

@@ -150,3 +150,20 @@ def test_echo_route_only_when_enabled(client):
 def test_split_bulletin(client, seed_text):
     articles = post(client, "/v1/split", {"text": seed_text}).get_json()["articles"]
     assert len(articles) == 8 and articles[4]["title"] == "朔州经济开发区 召开新能源项目对接会"
+
+
+@pytest.mark.parametrize("path", ["/v1/analyze", "/v1/classify"])
+def test_text_with_no_chinese_is_other_and_the_scores_agree(client, path):
+    answer = client.post(path, json={"text": "The county opened a new solar farm and signed three investment deals with farmers."})
+    body = answer.get_json()
+    assert answer.status_code == 200 and body["theme"] == "other"
+    assert max(body["scores"], key=body["scores"].get) == "other" and body["confidence"] == body["scores"]["other"]
+    assert any(w.startswith("no_chinese_text") for w in body.get("warnings", []))
+
+
+def test_a_deeply_nested_body_is_invalid_json_in_the_request_s_words(client):
+    body = "[" * 100_000 + "]" * 100_000
+    answer = client.post("/v1/analyze", data=body, content_type="application/json")
+    error = answer.get_json()["error"]
+    assert answer.status_code == 400 and error["code"] == "invalid_json"
+    assert "nests" in error["message"] and "recursion" not in error["message"].lower()

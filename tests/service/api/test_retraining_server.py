@@ -30,7 +30,7 @@ def server(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base + "/readyz", process)
-        yield {"base": base, "models": models, "db": root / "z.db"}
+        yield {"base": base, "models": models, "db": root / "z.db", "log": root / "server.log"}
     finally:
         process.terminate()
         process.wait(timeout=15)
@@ -110,3 +110,5 @@ def test_promotion_under_load_fails_no_request_and_switches_once(server):
         assert switches == 1, seen
     status, _, body = call(server["base"] + "/v1/model/reload", {}, AUTH)
     assert status == 200 and body == {"reloaded": False, "model_version": "v2"}
+    swaps = [line for line in server["log"].read_text(encoding="utf-8").splitlines() if "model swapped" in line]
+    assert swaps and all("v1 -> v2" in line for line in swaps)  # each worker says it, with both versions
