@@ -6,6 +6,7 @@ import errno
 import logging
 import os
 import socket
+import sys
 import threading
 import weakref
 
@@ -178,4 +179,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
         "errorlog": "-",
         "loglevel": "warning",
     }
+    shown = f"[{host}]" if ":" in host else host
+    print(f"zonedigest: serving the REST API and the web page on http://{shown}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
     GunicornServer(config, options).run()

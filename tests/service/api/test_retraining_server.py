@@ -112,3 +112,8 @@ def test_promotion_under_load_fails_no_request_and_switches_once(server):
     assert status == 200 and body == {"reloaded": False, "model_version": "v2"}
     swaps = [line for line in server["log"].read_text(encoding="utf-8").splitlines() if "model swapped" in line]
     assert swaps and all("v1 -> v2" in line for line in swaps)  # each worker says it, with both versions
+
+
+def test_the_server_says_where_it_listens(server):
+    port = server["base"].rsplit(":", 1)[1]
+    assert f"serving the REST API and the web page on http://127.0.0.1:{port}/" in server["log"].read_text(encoding="utf-8")
