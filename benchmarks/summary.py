@@ -18,8 +18,9 @@ fitted summary with the headline, within the budget; one whole sentence over the
 is allowed (then clipped, as for every system). gap = (ours - lead) / (oracle - lead) on
 ROUGE-L recall.
 
-``--editors``: agreement with the editors' reference (benchmarks/data/editor_picks.jsonl: 200 archive
-articles outside ../shared/data/heldout_ids.txt, two editors each, independently, picking whole
+``--editors``: agreement with the editors' reference (benchmarks/data/editor_picks.jsonl: archive
+articles outside ../shared/data/heldout_ids.txt; 200 read by two editors each, independently, and
+400 more by one editor, all in the learn part; editors pick whole
 sentences within 120 characters by the brief in benchmarks/data/EDITORS.md; ids and sentence
 indices only). Agreement is character-level LCS F1 (punctuation and spaces aside), each system
 against each editor, averaged; the editors' figure is one editor against the other. Every
@@ -409,7 +410,7 @@ def editor_articles(part: str) -> list[dict]:
     from service.text.sentences import split_sentences
 
     rows = [json.loads(line) for line in (ROOT / "benchmarks" / "data" / EDITOR_PICKS).read_text(encoding="utf-8").splitlines()]
-    rows = [r for r in rows if part == "all" or r["part"] == part]
+    rows = [r for r in rows if (part == "all" or r["part"] == part) and r.get("B")]  # measured where two editors read it
     wanted = {r["id"] for r in rows}
     texts = {}
     for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):

@@ -2,7 +2,7 @@
 
 The picks file holds, per article, its archive ``id``, the ``part`` it belongs to (``learn`` or
 ``measure``: only ``learn`` is trained on), the number of ``sentences`` the editors saw, and each
-editor's picks (``A``, ``B``: indices into the article's sentences as
+editor's picks (``A``, and ``B`` where a second editor read it: indices into the article's sentences as
 ``split_sentences(text, split_long=False)`` gives them, boilerplate left out), with ``anchors``
 (the first characters of each picked sentence) to check the indices still apply. The texts come
 from the unlabeled archive the model learns from: the file holds no article text.
@@ -41,8 +41,8 @@ def _picked(row: dict, text: str) -> tuple[set[str], set[str]] | None:
     sentences = [s.text for s in split_sentences(text, split_long=False) if not s.boilerplate]
     if len(sentences) != row["sentences"] or any(not sentences[int(i)].startswith(a) for i, a in row.get("anchors", {}).items()):
         return None
-    either = {sentences[i] for i in set(row["A"]) | set(row["B"])}
-    return either, {sentences[i] for i in set(row["A"]) & set(row["B"])}
+    second = set(row.get("B") or ())  # articles of one editor: nothing counts double
+    return {sentences[i] for i in set(row["A"]) | second}, {sentences[i] for i in set(row["A"]) & second}
 
 
 def learn_salience(path: Path | str, rows: list[dict], texts: dict[str, tuple[str | None, str]], summarizer: Summarizer, themes: dict[str, list[str]]):
