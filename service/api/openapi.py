@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import html
-import json
-
-from flask import Blueprint
+from flask import Blueprint, render_template
 from pydantic.json_schema import models_json_schema
 
 from service.api.errors import CODES
@@ -121,19 +118,63 @@ def openapi_json():
 
 @docs.get("/docs")
 def docs_page():
-    """A readable page of the API, made from the OpenAPI document."""
+    """A readable page of the API: every operation with the fields of its request and response bodies."""
     document = spec()
-    rows = []
+    components = document["components"]["schemas"]
+    operations = []
     for path, ops in document["paths"].items():
         for method, op in ops.items():
-            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-            example = f"<pre>{html.escape(json.dumps(body, ensure_ascii=False, indent=1))}</pre>" if body else ""
-            rows.append(f"<h3><code>{method.upper()} {path}</code></h3><p>{html.escape(op['summary'])}</p>{example}")
-    codes = "".join(f"<li><code>{c}</code> → HTTP {s}</li>" for c, s in sorted(CODES.items()))
-    page = (
-        "<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>zonedigest API</title>"
-        "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}pre{background:#f4f4f4;padding:8px;overflow:auto}</style>"
-        "</head><body><h1>zonedigest API</h1><p>Machine-readable: <a href='/openapi.json'>/openapi.json</a> (OpenAPI 3.1).</p>"
-        f'{"".join(rows)}<h2>Error codes</h2><p>Every error is <code>{{"error": {{"code", "message", "field"?}}}}</code>.</p><ul>{codes}</ul></body></html>'
-    )
-    return page, 200, {"Content-Type": "text/html; charset=utf-8"}
+            content = op.get("requestBody", {}).get("content", {})
+            media, body = next(iter(content.items()), (None, {}))
+            status, answer = next(((code, r) for code, r in op["responses"].items() if code.startswith("2")), (None, {}))
+            response = next(iter(answer.get("content", {}).values()), {}).get("schema")
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "anchor": f"{method}-{path}".replace("/", "-").strip("-"),
+                    "summary": op["summary"],
+                    "secured": "security" in op,
+                    "request": fields(body.get("schema"), components) if body else [],
+                    "request_media": media,
+                    "response": fields(response, components) if response else [],
+                    "status": status,
+                }
+            )
+    return render_template("docs.html", description=document["info"]["description"], operations=operations, codes=sorted(CODES.items()))
+
+
+def _resolve(schema: dict, components: dict) -> dict:
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _type(schema: dict, components: dict) -> str:
+    """A readable type: ``string``, ``array of Item``, ``Analysis``, ``integer or null``."""
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            return " or ".join(_type(s, components) for s in schema[key])
+    if schema.get("type") == "array":
+        return f"array of {_type(schema.get('items', {}), components)}"
+    return str(schema.get("type", "any"))
+
+
+def fields(schema: dict | None, components: dict, depth: int = 0) -> list[dict]:
+    """The fields of a body's schema, ``$ref`` resolved; an object field's own fields follow it, one level down."""
+    if not schema:
+        return []
+    for key in ("oneOf", "anyOf"):
+        if key in schema:
+            return [row for option in schema[key] for row in fields(option, components, depth)]
+    schema = _resolve(schema, components)
+    required = set(schema.get("required", ()))
+    rows = []
+    for name, prop in schema.get("properties", {}).items():
+        rows.append({"name": name, "type": _type(prop, components), "required": name in required, "description": prop.get("description", ""), "depth": depth})
+        inner = _resolve(prop.get("items", prop) if prop.get("type") == "array" else prop, components)
+        if depth == 0 and inner.get("properties") and inner is not schema:
+            rows += [{**row, "name": f"{name}{'[]' if prop.get('type') == 'array' else ''}.{row['name']}"} for row in fields(inner, components, 1)]
+    return rows

@@ -45,8 +45,16 @@ def _diverse(pool: np.ndarray, value: np.ndarray, vectors, n: int) -> list[int]:
 
 
 def _word_vectors(model: ThemeClassifier, docs: list[str]):
-    """Unit-length rows to compare articles by: the archive's topics when the model learned them
-    (articles on one subject are near even when they share few words), else the words' TF-IDF."""
+    """Unit-length TF-IDF rows of the articles' words: to spread picks over the vocabulary."""
+    pipeline = model.pipeline
+    words = dict(pipeline.named_steps["features"].transformer_list)["words"]
+    return words.transform(pipeline.named_steps["prepare"].transform(docs))
+
+
+def _subject_vectors(model: ThemeClassifier, docs: list[str]):
+    """Unit-length rows to compare articles' subjects by: the archive's topics when the model learned
+    them (articles on one subject are near even when they share few words), else the words' TF-IDF.
+    Topics are dense and every two articles share some, so they judge likeness, not spread."""
     pipeline = model.pipeline
     views = dict(pipeline.named_steps["features"].transformer_list)
     return views.get("topics", views["words"]).transform(pipeline.named_steps["prepare"].transform(docs))
@@ -72,8 +80,8 @@ def relevance(records: list[Article], model: ThemeClassifier, label: str, terms:
         hits = [2 * sum((r.title or "").count(t) for t in terms) + sum(r.text.count(t) for t in terms) for r in records]
         signals.append(np.log1p(np.array(hits, dtype=float)) / np.log1p(np.array([len(r.text) for r in records], dtype=float) / 100 + 1))
     if examples:
-        centroid = np.asarray(_word_vectors(model, [compose(e.title, e.text) for e in examples]).mean(axis=0)).ravel()
-        signals.append(_word_vectors(model, docs) @ centroid)
+        centroid = np.asarray(_subject_vectors(model, [compose(e.title, e.text) for e in examples]).mean(axis=0)).ravel()
+        signals.append(_subject_vectors(model, docs) @ centroid)
     if not signals:
         raise ValueError(f"nothing is known of {label!r} yet: give it seed terms (zonedigest themes add {label} --terms ...) or a few examples")
     return np.mean([_ranks(np.asarray(x, dtype=float)) for x in signals], axis=0) if len(signals) > 1 else signals[0]

@@ -27,3 +27,15 @@ def test_every_route_and_error_code_is_documented(live_server):
         page = response.read().decode()
     assert "/v1/analyze" in page and "text_too_long" in page
     assert api.name and ops.name
+
+
+def test_docs_shows_the_fields_of_every_body():
+    from service.api.app import create_app
+
+    page = create_app({"TESTING": True}).test_client().get("/docs").get_data(as_text=True)
+    assert "$ref" not in page
+    analyze = page[page.index("POST /v1/analyze<") : page.index("POST /v1/classify<")]
+    for field in ("<code>text</code>", "<code>max_chars</code>", "<code>theme</code>", "<code>scores</code>", "<code>sentences[].start</code>", "<code>warnings</code>"):
+        assert field in analyze, field
+    train = page[page.index("POST /v1/train<") :]
+    assert "<code>unlabeled</code>" in train and "<code>exclude_ids</code>" in train
