@@ -30,17 +30,24 @@ class Analyzer:
         """Theme, scores, themes, evidence, summary, sentences and keywords of one article."""
         return self.analyze_many([(title, text)], max_chars=max_chars, max_sentences=max_sentences)[0]
 
-    def analyze_many(self, items: list[tuple[str | None, str]], *, max_chars: int | None = None, max_sentences: int | None = None) -> list[dict]:
-        """:meth:`analyze` for many (title, text) pairs; the model runs once over all of them."""
+    def classify_many(self, items: list[tuple[str | None, str]]) -> list[dict]:
+        """Theme, scores, themes, evidence and warnings of many (title, text) pairs, the model run once;
+        a text with no Chinese is ``other`` with a warning."""
         from service.model.features import compose
 
-        predictions = self.model.predict([compose(title, text) for title, text in items])
         out = []
-        for (title, text), prediction in zip(items, predictions):
+        for (title, text), prediction in zip(items, self.model.predict([compose(title, text) for title, text in items])):
             warnings = []
             if not has_chinese(f"{title or ''}{text}"):
                 warnings.append(NO_CHINESE)
                 prediction = prediction.as_other(self.model.labels.name_zh("other"))
-            summary = self.summarizer.summarize(text, title=title, themes=prediction.themes, max_chars=max_chars, max_sentences=max_sentences)
-            out.append({**prediction.to_dict(), **summary.to_dict(), "warnings": warnings, "model_version": self.model.version})
+            out.append({**prediction.to_dict(), "warnings": warnings, "model_version": self.model.version})
+        return out
+
+    def analyze_many(self, items: list[tuple[str | None, str]], *, max_chars: int | None = None, max_sentences: int | None = None) -> list[dict]:
+        """:meth:`analyze` for many (title, text) pairs; the model runs once over all of them."""
+        out = []
+        for (title, text), result in zip(items, self.classify_many(items)):
+            summary = self.summarizer.summarize(text, title=title, themes=result["themes"], max_chars=max_chars, max_sentences=max_sentences)
+            out.append({**result, **summary.to_dict()})
         return out

@@ -48,6 +48,15 @@ def _articles(source: str) -> list:
     return articles(_read_document(source))
 
 
+def _warn_if_bulletin(document, source: str, how: str) -> None:
+    """Warn on standard error when a file given as one article holds several (it is treated as one)."""
+    from service.documents import articles
+
+    found = articles(document)
+    if len(found) > 1:
+        click.echo(f"warning: {source} holds {len(found)} articles and is read as one; `zonedigest {how} {source}` gives each its own", err=True)
+
+
 @click.group()
 @click.version_option(package_name="zonedigest")
 def cli() -> None:
@@ -62,20 +71,22 @@ def cli() -> None:
 @model_option
 def classify(source: str, title: str | None, split: bool, as_json: bool, model_dir: Path | None) -> None:
     """Classify one article (or a bulletin with --split) from SOURCE: a text, PDF, Word or HTML file, or - for stdin."""
+    from service.analyzer import Analyzer
     from service.documents import articles as articles_of
 
     document = _read_document(source)
-    model = _load(model_dir)
-    articles = articles_of(document) if split else None
+    analyzer = Analyzer(_load(model_dir))
+    articles = articles_of(document) if split else _warn_if_bulletin(document, source, "classify --split")
     items = [(a.title, a.text) for a in articles] if articles else [(title or document.title, document.text)]
-    for n, (item_title, item_text) in enumerate(items, 1):
-        p = model.classify(item_text, item_title)
+    for n, ((item_title, item_text), p) in enumerate(zip(items, analyzer.classify_many(items)), 1):
         if as_json:
-            click.echo(json.dumps({"n": n, "title": item_title or "", **p.to_dict()}, ensure_ascii=False))
+            click.echo(json.dumps({"n": n, "title": item_title or "", **p}, ensure_ascii=False))
         else:
-            terms = "、".join(e["term"] for e in p.evidence)
-            click.echo(f"{n}. [{p.theme} {p.theme_zh} {p.confidence:.2f}] {(item_title or item_text[:30])}")
-            click.echo(f"   themes: {', '.join(p.themes) or '-'}   evidence: {terms or '-'}")
+            terms = "、".join(e["term"] for e in p["evidence"])
+            click.echo(f"{n}. [{p['theme']} {p['theme_zh']} {p['confidence']:.2f}] {(item_title or item_text[:30])}")
+            click.echo(f"   themes: {', '.join(p['themes']) or '-'}   evidence: {terms or '-'}")
+            for warning in p["warnings"]:
+                click.echo(f"   warning: {warning}")
 
 
 @cli.command()
@@ -92,6 +103,7 @@ def summarize(source: str, title: str | None, max_chars: int | None, max_sentenc
     if max_chars is not None and max_sentences is not None:
         raise click.UsageError("give --max-chars or --max-sentences, not both")
     document = _read_document(source)
+    _warn_if_bulletin(document, source, "split")
     result = Analyzer(_load(model_dir)).analyze(document.text, title or document.title, max_chars=max_chars, max_sentences=max_sentences)
     if as_json:
         keys = ("theme", "themes", "summary", "over_budget", "sentences", "keywords", "dateline", "model_version")

@@ -36,7 +36,7 @@ def analyze():
 def classify():
     """Theme, scores, themes and evidence of one article."""
     article = parse(Article, json_body())
-    return _respond(current_analyzer().analyze(article.text, article.title, max_sentences=1), CLASSIFY_FIELDS)
+    return _respond(current_analyzer().classify_many([(article.title, article.text)])[0], CLASSIFY_FIELDS)
 
 
 @analysis.post("/summarize")

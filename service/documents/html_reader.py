@@ -23,6 +23,7 @@ _WEAK = {"iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii", "windows-1252",
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _FURNITURE = "//script|//style|//noscript|//template|//nav|//header|//footer|//aside|//form|//iframe|//svg|//button|//select|//comment()"
 _FURNITURE_NAMES = re.compile(r"nav|menu|share|comment|footer|header|sidebar|breadcrumb|copyright|related|toolbar", re.I)
+_HEADLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:headline|news-?title|article-?title|title|tit)(?:$|[\s_-])", re.I)
 _BLOCKS = {"p", "div", "li", "td", "th", "tr", "dd", "dt", "pre", "blockquote", "section", "article", "table", "ul", "ol", "br", "hr"}
 
 
@@ -118,8 +119,21 @@ def _trafilatura(markup: str) -> tuple[str | None, list[Block]]:
     return root.get("title") or None, blocks + _element_blocks(main)
 
 
-def _fallback(markup: str) -> tuple[str | None, list[Block]]:
-    """Every block of the page's ``<article>``/``<main>`` (else ``<body>``) but for navigation, scripts, forms and comments."""
+def _headline_level(node) -> int | None:
+    """2 to 4 for a headline: ``<h1>``-``<h4>`` (h1 read as 2: a bulletin page often sets each item in h1), or an
+    element whose class names a headline (``headline``, ``news-title``, ``title`` ...); None otherwise."""
+    if not isinstance(node.tag, str):
+        return None
+    if re.fullmatch(r"h[1-4]", node.tag):
+        return max(2, int(node.tag[1]))
+    if node.tag in ("p", "div", "span", "strong", "b", "a") and _HEADLINE_CLASS.search(node.get("class", "")) and len(node.text_content().strip()) <= 80:
+        return 2
+    return None
+
+
+def _fallback(markup: str, *, every_article: bool = False) -> tuple[str | None, list[Block]]:
+    """Every block of the page's ``<article>``/``<main>`` (else ``<body>``) but for navigation, scripts, forms and comments;
+    with ``every_article``, of the whole body, headline classes marked as headlines too."""
     import lxml.html
 
     try:
@@ -133,16 +147,16 @@ def _fallback(markup: str) -> tuple[str | None, list[Block]]:
     for node in tree.xpath("//*[@class or @id]"):
         if node.getparent() is not None and _FURNITURE_NAMES.search(f"{node.get('class', '')} {node.get('id', '')}"):
             node.drop_tree()
-    root = (tree.xpath("//article|//main") or tree.xpath("//body") or [tree])[0]
+    root = ((tree.xpath("//body") if every_article else tree.xpath("//article|//main") or tree.xpath("//body")) or [tree])[0]
     for node in root.iter():
         if not isinstance(node.tag, str):
             continue
-        heading = re.fullmatch(r"h[1-6]", node.tag)
-        if heading:
-            node.text = f"\n\x01{node.tag[1]}" + (node.text or "")
-        if heading or node.tag in _BLOCKS:
+        level = _headline_level(node) if every_article else (int(node.tag[1]) if re.fullmatch(r"h[1-6]", node.tag) else None)
+        if level:
+            node.text = f"\n\ue000{level}" + (node.text or "")
+        if level or node.tag in _BLOCKS:
             node.tail = "\n" + (node.tail or "")
-    blocks = [Block(line[2:], int(line[1])) if line.startswith("\x01") else Block(line) for line in root.text_content().split("\n") if line.strip()]
+    blocks = [Block(line[2:], int(line[1])) if line.startswith("\ue000") else Block(line) for line in root.text_content().split("\n") if line.strip()]
     return _site_name_off(title), blocks
 
 
@@ -154,10 +168,30 @@ def _site_name_off(title: str | None) -> str | None:
     return parts[0].strip() if len(parts) > 1 and len(parts[0].strip()) >= 4 else title.strip()
 
 
+def _headlined(blocks: list[Block]) -> int:
+    """How many headlines of ``blocks`` have text after them before the next headline."""
+    count, pending = 0, False
+    for block in blocks:
+        if block.level:
+            pending = True
+        elif pending and len(block.text.strip()) >= 20:
+            count, pending = count + 1, False
+    return count
+
+
 def read_html(data: bytes) -> tuple[str | None, list[Block]]:
-    """The page title and the main text's blocks."""
+    """The page title and the main text's blocks.
+
+    trafilatura keeps one main block of text; a page of several articles (each headline an
+    ``<h2>``, a headline class, or its own ``<article>``) loses all but one. When the whole
+    page holds more headlined articles than trafilatura's extract, the page's own blocks are
+    read instead, so that it is split at its headlines.
+    """
     markup = _XML_DECLARATION.sub("", decode_html(data), count=1)
     title, blocks = _trafilatura(markup)
+    whole_title, whole = _fallback(markup, every_article=True)
+    if _headlined(whole) >= 2 and _headlined(whole) > _headlined(blocks):
+        title, blocks = title or whole_title, whole
     if not any(block.text.strip() for block in blocks):
         fallback_title, blocks = _fallback(markup)
         title = title or fallback_title

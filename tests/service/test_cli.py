@@ -2,6 +2,9 @@ import json
 import subprocess
 import sys
 
+from click.testing import CliRunner
+
+from service.cli import cli
 from tests.conftest import ROOT, SEED
 
 
@@ -69,3 +72,23 @@ def test_score_stdin_to_stdout_and_gzip(tmp_path):
 def test_score_missing_input_is_a_clear_error(tmp_path):
     result = run("score", str(tmp_path / "nope.jsonl"))
     assert result.returncode != 0 and "cannot open input" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_bulletin_given_as_one_article_gets_a_warning_that_says_how_to_split_it(tmp_path):
+    from tests.service.documents.make_files import bulletin_pdf, seed, seed_paragraphs
+
+    pdf = tmp_path / "bulletin.pdf"
+    pdf.write_bytes(bulletin_pdf(seed_paragraphs(seed())))
+    result = CliRunner().invoke(cli, ["summarize", str(pdf)])
+    assert result.exit_code == 0 and f"{pdf} holds 8 articles" in result.stderr and f"zonedigest split {pdf}" in result.stderr
+    result = CliRunner().invoke(cli, ["classify", str(pdf)])
+    assert "zonedigest classify --split" in result.stderr
+    assert "warning" not in CliRunner().invoke(cli, ["classify", "--split", str(pdf)]).stderr
+
+
+def test_classify_answers_text_with_no_chinese_as_the_api_does(tmp_path):
+    path = tmp_path / "english.txt"
+    path.write_text("The county signed three investment deals for a solar farm.", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["classify", "--json", str(path)])
+    answer = json.loads(result.stdout)
+    assert answer["theme"] == "other" and answer["scores"]["other"] == 1.0 and answer["warnings"][0].startswith("no_chinese_text")

@@ -91,3 +91,41 @@ def test_a_stray_byte_does_not_lose_the_page(head):
     broken = page.replace("第二段".encode("gbk"), b"\xff" + "第二段".encode("gbk"))
     decoded = decode_html(broken)
     assert text in decoded and decoded.count("\ufffd") == 1
+
+
+ITEMS = [
+    (
+        "朔州经济开发区召开新能源项目对接会",
+        [
+            "10月11日，朔州经济开发区与上海电气新能源发展有限公司围绕新能源项目开发举行对接会，就项目落地的相关要素保障等进行对接交流。",
+            "郭志强表示，园区全方位布局源网荷储一体化，希望双方加强沟通，推动新能源项目落地开发。",
+        ],
+    ),
+    (
+        "临猗示范区赴河南开展上门招商",
+        [
+            "近日，临猗现代农业产业示范区党工委委员张红斌带队赴河南开展上门招商活动，先后走访了多家食品加工企业。",
+            "双方就农产品深加工项目合作进行了深入交流，达成初步合作意向。",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("wrapper", "headline"),
+    [
+        ("<div class='article'>{}</div>", "<h2>{}</h2>"),
+        ("<article>{}</article>", "<h2>{}</h2>"),
+        ("<div>{}</div>", "<h3>{}</h3>"),
+        ("<section>{}</section>", "<h1>{}</h1>"),
+        ("<div class='news'>{}</div>", "<p class='headline'>{}</p>"),
+        ("<li>{}</li>", "<div class='news-title'>{}</div>"),
+    ],
+)
+def test_a_page_of_several_articles_splits_at_its_headlines_wherever_they_sit(wrapper, headline):
+    items = "".join(wrapper.format(headline.format(title) + "".join(f"<p>{p}</p>" for p in body)) for title, body in ITEMS)
+    furniture = "<div class='nav'>首页 新闻 要闻</div>", "<div class='footer'>版权所有</div>"
+    page = f"<html><head><meta charset='gbk'><title>开发区要闻</title></head><body>{furniture[0]}{items}{furniture[1]}</body></html>"
+    found = articles(read_document(page.encode("gbk"), "news.html"))
+    assert [a.title for a in found] == [title for title, _ in ITEMS]
+    assert [a.text.replace("\n", "") for a in found] == ["".join(body) for _, body in ITEMS]
