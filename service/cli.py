@@ -226,7 +226,7 @@ def report(scored: Path, target: Path) -> None:
 @cli.command()
 @click.argument("data", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=None, help="New version directory (default: the next vN in --models).")
-@click.option("--models", "models_path", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models directory (default: models/).")
+@click.option("--models", "models_path", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models directory (default: var/models, or $ZONEDIGEST_USER_MODELS_DIR; the shipped models/ are never written).")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also train on the examples stored in this SQLite file.")
 @click.option("--eval", "eval_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="Labeled file for the quality gate.")
 @click.option("--tolerance", default=0.01, show_default=True, help="Largest macro-F1 drop the gate accepts.")
@@ -310,13 +310,32 @@ def models() -> None:
 @models.command("list")
 @click.option("--models", "models_path", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models directory.")
 def models_list(models_path) -> None:
-    """Every version, with quality and the live one marked *."""
+    """Every version (the shipped ones, then yours), the one served marked *, with quality like against like.
+
+    Cross-validated macro-F1 is shown over the labels every listed version shares, so that a version
+    with a new label does not read as a regression; a label only some versions have is shown on its own.
+    """
+    from service.model.artifact import MODELS_DIR, resolve_model_dir
     from service.model.versions import list_versions, models_dir
 
-    for v in list_versions(models_dir(models_path)):
-        f1 = f"{v['cv_macro_f1']:.4f}" if v["cv_macro_f1"] is not None else "-"
-        mark = "*" if v["current"] else " "
-        click.echo(f"{mark} {v['version']:<10} created {v['created']}  examples {v['n_examples']}  cv macro-F1 {f1}  parent {v['parent']}")
+    folders = [models_dir(models_path)] if models_path else list(dict.fromkeys([MODELS_DIR, models_dir()]))
+    rows = [(folder, v) for folder in folders for v in list_versions(folder)]
+    try:
+        served = resolve_model_dir(models_path)
+    except ModelError:
+        served = None
+    shared = set.intersection(*(set(v["per_class_f1"]) for _, v in rows if v["per_class_f1"])) if any(v["per_class_f1"] for _, v in rows) else set()
+    shared_names = ", ".join(sorted(shared))
+    click.echo(f"cv macro-F1 over the labels every version has ({shared_names}); other labels' F1 after them")
+    for folder, v in rows:
+        scores = v["per_class_f1"]
+        f1 = f"{sum(scores[x] for x in shared) / len(shared):.4f}" if shared and scores else "-"
+        extra = "  ".join(f"{label} F1 {scores[label]:.3f}" for label in sorted(set(scores) - shared))
+        mark = "*" if served == folder / v["version"] else " "
+        where = "shipped" if folder == MODELS_DIR else str(folder)
+        parts = [f"{mark} {v['version']:<8} {where:<12} created {v['created']}", f"examples {v['n_examples']}", f"macro-F1 {f1}"]
+        parts += [extra, f"parent {v['parent']}"]
+        click.echo("  ".join(p for p in parts if p))
 
 
 @models.command("promote")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from service.examples.store import ExamplesStore, text_key
 from service.labels import DEFAULT, LabelSet
-from service.model.artifact import resolve_model_dir
+from service.model.artifact import MODELS_DIR, resolve_model_dir, user_models_dir
 from service.model.classifier import load_model
 from service.model.versions import current_version, next_version, promote
 from training.data import DATA_DIR, Example, load_examples
@@ -101,6 +101,14 @@ def decide(new: dict, current: dict | None, tolerance: float, force: bool) -> tu
     return False, "not promoted: " + "; ".join(reasons)
 
 
+def live_model_dir(models: Path) -> Path | None:
+    """The version a new one in ``models`` is compared with: the one its CURRENT names, else, for the
+    user's first version, the shipped live one (what was served before)."""
+    if current_version(models):
+        return resolve_model_dir(models)
+    return resolve_model_dir(MODELS_DIR) if models == user_models_dir() and current_version(MODELS_DIR) else None
+
+
 def retrain(
     models: Path,
     *,
@@ -126,7 +134,8 @@ def retrain(
     examples, from_store, labels = gather_examples(data, db)
     keep = {row["id"] for row in read_picks(editor_picks)} if editor_picks else frozenset()
     archive = read_unlabeled(unlabeled, exclude_ids, progress, keep) if unlabeled else None
-    live = current_version(models)
+    baseline = live_model_dir(models)
+    live = baseline.name if baseline else None
     out_dir = out_dir or models / next_version(models)
     result = train_model(
         examples, out_dir, folds=folds, parent=live, labels=labels, unlabeled=archive, command=command, progress=progress, editor_picks=editor_picks
@@ -135,7 +144,7 @@ def retrain(
     new_metrics = {"cv": result.metadata["metrics"]["cv"]}
     current_metrics = None
     if live:
-        current_model = load_model(resolve_model_dir(models))
+        current_model = load_model(baseline)
         current_metrics = {"cv": current_model.metadata["metrics"]["cv"]}
     if eval_path:
         eval_examples = load_examples(eval_path, labels=labels)

@@ -18,7 +18,12 @@ import os
 import sys
 from pathlib import Path
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"  # the shipped versions: read-only
+
+
+def user_models_dir() -> Path:
+    """Where versions a user trains go: ``$ZONEDIGEST_USER_MODELS_DIR``, else ``var/models`` beside ``models/``."""
+    return Path(os.environ.get("ZONEDIGEST_USER_MODELS_DIR") or MODELS_DIR.parent / "var" / "models")
 MODEL_FILE = "model.joblib"
 FORMAT_VERSION = 2  # 2: a version may hold topics learned from an unlabeled archive
 READABLE_FORMATS = (1, 2)
@@ -37,10 +42,11 @@ class ModelError(RuntimeError):
 def resolve_model_dir(path: Path | str | None = None) -> Path:
     """A model version directory: ``path`` itself, or the version named by its ``CURRENT``.
 
-    With no ``path``: ``$ZONEDIGEST_MODEL_DIR`` when set, else the shipped ``models/``.
+    With no ``path``: ``$ZONEDIGEST_MODEL_DIR`` when set, else the user's versions once one is
+    live there (:func:`user_models_dir` holds a ``CURRENT``), else the shipped ``models/``.
     """
     if path is None:
-        path = os.environ.get("ZONEDIGEST_MODEL_DIR") or MODELS_DIR
+        path = os.environ.get("ZONEDIGEST_MODEL_DIR") or (user_models_dir() if (user_models_dir() / "CURRENT").is_file() else MODELS_DIR)
     path = Path(path)
     if (path / "CURRENT").is_file():
         version = (path / "CURRENT").read_text(encoding="utf-8").strip()

@@ -12,15 +12,17 @@ import re
 import time
 from pathlib import Path
 
-from service.model.artifact import MODELS_DIR, ModelError, read_metadata
+from service.model.artifact import MODELS_DIR, ModelError, read_metadata, user_models_dir
 
 
 def models_dir(path: Path | str | None = None) -> Path:
-    """The models directory (``$ZONEDIGEST_MODEL_DIR`` when it holds CURRENT, else ``models/``)."""
+    """The models directory training writes to and promote/rollback act on: ``path``, else
+    ``$ZONEDIGEST_MODEL_DIR`` when it holds CURRENT, else the user's (:func:`user_models_dir`,
+    ``var/models``): the shipped ``models/`` are never written."""
     if path is not None:
         return Path(path)
     env = os.environ.get("ZONEDIGEST_MODEL_DIR")
-    return Path(env) if env and (Path(env) / "CURRENT").exists() else MODELS_DIR
+    return Path(env) if env and (Path(env) / "CURRENT").exists() else user_models_dir()
 
 
 def current_version(directory: Path) -> str | None:
@@ -49,6 +51,7 @@ def list_versions(directory: Path) -> list[dict]:
                 "parent": meta.get("parent"),
                 "n_examples": meta.get("n_examples"),
                 "cv_macro_f1": cv.get("macro_f1"),
+                "per_class_f1": {label: row["f1"] for label, row in (cv.get("per_class") or {}).items()},
                 "eval_macro_f1": meta.get("metrics", {}).get("eval", {}).get("macro_f1"),
             }
         )
@@ -61,8 +64,9 @@ def _order(name: str) -> tuple:
 
 
 def next_version(directory: Path) -> str:
-    """``v<N+1>`` after the highest ``v<N>`` in the directory."""
-    numbers = [int(m.group(1)) for p in directory.iterdir() if (m := re.fullmatch(r"v(\d+)", p.name))] if directory.exists() else []
+    """``v<N+1>`` after the highest ``v<N>`` in the directory (and, for the user's, among the shipped ones)."""
+    folders = [directory, MODELS_DIR] if directory == user_models_dir() else [directory]
+    numbers = [int(m.group(1)) for d in folders if d.exists() for p in d.iterdir() if (m := re.fullmatch(r"v(\d+)", p.name))]
     return f"v{max(numbers, default=0) + 1}"
 
 
@@ -88,7 +92,8 @@ def rollback(directory: Path) -> str:
         promoted = []
     earlier = [v for v in promoted if v != current]
     if not earlier:
-        raise ModelError(f"nothing to roll back to in {directory}: HISTORY has no version before {current}")
+        back = f"; remove {directory / 'CURRENT'} to serve the shipped model again" if directory == user_models_dir() else ""
+        raise ModelError(f"nothing to roll back to in {directory}: HISTORY has no version before {current}{back}")
     previous = earlier[-1]
     promote(directory, previous)
     return previous
