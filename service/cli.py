@@ -226,7 +226,13 @@ def report(scored: Path, target: Path) -> None:
 @cli.command()
 @click.argument("data", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=None, help="New version directory (default: the next vN in --models).")
-@click.option("--models", "models_path", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models directory (default: var/models, or $ZONEDIGEST_USER_MODELS_DIR; the shipped models/ are never written).")
+@click.option(
+    "--models",
+    "models_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Models directory (default: var/models, or $ZONEDIGEST_USER_MODELS_DIR; the shipped models/ are never written).",
+)
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also train on the examples stored in this SQLite file.")
 @click.option("--eval", "eval_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="Labeled file for the quality gate.")
 @click.option("--tolerance", default=0.01, show_default=True, help="Largest macro-F1 drop the gate accepts.")
