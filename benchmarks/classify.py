@@ -1,6 +1,7 @@
 """Classification throughput of the shipped model against a naive baseline, and model load time.
 
 Usage: python benchmarks/classify.py [N]   (first N stories of archive_xwlb, default 10000)
+       python benchmarks/classify.py --versions v2,v3 [N]   (versions side by side: quality and speed)
 
 Baseline, in the same run and process: jieba.lcut + TfidfVectorizer + LinearSVC, trained
 on the same training data, predicting the same stories.
@@ -90,5 +91,30 @@ def main(n: int) -> None:
     print(f"  model version {model.version}")
 
 
+def compare_versions(versions: list[str], n: int) -> None:
+    """Macro-F1 and ECE on both development sets, and documents per second on one core, of each version."""
+    from _common import SHARED
+
+    from service.model.classifier import load_model
+    from service.model.features import compose
+    from training.data import load_examples
+    from training.evaluate import evaluate
+
+    devs = {name: load_examples(SHARED / f"{name}.jsonl") for name in ("dev_labeled", "dev_regional")}
+    docs = [compose(r.get("title"), r["text"]) for r in archive("archive_xwlb.jsonl.gz", n)]
+    head = f"{'version':<8}" + "".join(f"{name + ' F1':>18}{'ECE':>7}" for name in devs) + f"{'docs/s batch':>14}{'ms one doc':>12}"
+    print(f"{head}  (one core; medians of 3; {len(docs)} stories)")
+    for version in versions:
+        model = load_model(ROOT / "models" / version)
+        model.predict(docs[:50])
+        quality = "".join(f"{r['macro_f1']:>18.3f}{r['calibration']['ece']:>7.3f}" for r in (evaluate(model, d) for d in devs.values()))
+        batch = median_seconds(lambda model=model: model.predict(docs), 3)
+        one = median_seconds(lambda model=model: [model.predict([d]) for d in docs[:500]], 3) / 500
+        print(f"{version:<8}{quality}{len(docs) / batch:>14.0f}{one * 1000:>12.2f}")
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10000)
+    if len(sys.argv) > 1 and sys.argv[1] == "--versions":
+        compare_versions(sys.argv[2].split(","), int(sys.argv[3]) if len(sys.argv) > 3 else 3000)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 10000)

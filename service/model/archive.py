@@ -91,22 +91,34 @@ class ArchiveTopics(BaseEstimator, TransformerMixin):
 
     def row(self, doc: Prepared) -> np.ndarray:
         """The topic weights of one prepared document (unit length, or zeros)."""
+        return self.row_of_counts(Counter(doc.body))
+
+    def row_of_counts(self, words: Counter) -> np.ndarray:
+        """:meth:`row` from the document's word counts."""
         get = self.vocabulary.get
-        found = Counter(map(get, doc.body))
-        found.pop(None, None)
+        found = [(i, c) for i, c in zip(map(get, words), words.values()) if i is not None]
         if not found:
             return np.zeros(self.n_topics)
-        idx = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
-        tf = 1.0 + np.log(np.fromiter(found.values(), dtype=np.float64, count=len(found)))
+        idx = np.fromiter((i for i, _ in found), dtype=np.int64, count=len(found))
+        tf = 1.0 + np.log(np.fromiter((c for _, c in found), dtype=np.float64, count=len(found)))
         out = tf.astype(np.float32) @ self._projection()[idx]  # the TF-IDF row projected (its length cancels below)
         norm = float(np.sqrt(out @ out))
         return (out / norm if norm > 0 else out).astype(np.float64)
 
-    def transform(self, docs):  # noqa: D102 - scikit-learn contract
-        rows = np.zeros((len(docs), self.n_topics))
-        for i, doc in enumerate(docs):
-            rows[i] = self.row(doc)
-        return sp.csr_matrix(rows)
+    def transform(self, docs):  # noqa: D102 - scikit-learn contract: the rows of row(), as one sparse product
+        get = self.vocabulary.get
+        indptr, indices, counts = [0], [], []
+        for doc in docs:
+            found = Counter(map(get, doc.body))
+            found.pop(None, None)
+            indices.extend(found.keys())
+            counts.extend(found.values())
+            indptr.append(len(indices))
+        tf = sp.csr_matrix((np.asarray(counts, np.float32), np.asarray(indices, np.int32), np.asarray(indptr)), shape=(len(docs), len(self.vocabulary)))
+        tf.data = 1.0 + np.log(tf.data)
+        rows = np.asarray(tf @ self._projection(), dtype=np.float64)
+        norms = np.sqrt((rows * rows).sum(axis=1, keepdims=True))
+        return sp.csr_matrix(np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0))
 
     def get_feature_names_out(self, input_features=None):  # noqa: D102
         return np.array([f"topic{k}" for k in range(self.n_topics)], dtype=object)

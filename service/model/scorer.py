@@ -52,14 +52,18 @@ class CompiledScorer:
 
     def _features(self, doc: Prepared) -> tuple[np.ndarray, np.ndarray]:
         parts_i, parts_v = [], []
+        words = {"head": Counter(doc.head), "body": Counter(doc.body)}  # each view's words counted once, not once a vocabulary
         for transformer, offset, weight in self.views:
             if isinstance(transformer, ViewTfidf):
                 get = transformer.vocabulary_.get
-                found = Counter(map(get, transformer._features(doc)))
-                found.pop(None, None)
-                idx = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
-                counts = np.fromiter(found.values(), dtype=np.float64, count=len(found))
+                found = [(i, c) for i, c in zip(map(get, words[transformer.view]), words[transformer.view].values()) if i is not None]
+                idx = np.fromiter((i for i, _ in found), dtype=np.int64, count=len(found))
+                counts = np.fromiter((c for _, c in found), dtype=np.float64, count=len(found))
                 idx, vals = _normalized(idx, (1.0 + np.log(counts)) * transformer.idf_[idx])
+            elif isinstance(transformer, ArchiveTopics):
+                row = transformer.row_of_counts(words["body"])
+                idx = np.flatnonzero(row)
+                vals = row[idx]
             elif isinstance(transformer, CharTfidf):
                 pieces_i, pieces_v, local = [], [], 0
                 for n, vocab in zip(transformer._lengths(), transformer.codes_):
@@ -73,7 +77,7 @@ class CompiledScorer:
                 if not pieces_i:
                     continue
                 idx, vals = _normalized(np.concatenate(pieces_i), np.concatenate(pieces_v))
-            elif isinstance(transformer, PolicyTermFeatures | ArchiveTopics):
+            elif isinstance(transformer, PolicyTermFeatures):
                 row = transformer.row(doc)
                 idx = np.flatnonzero(row)
                 vals = row[idx]

@@ -42,7 +42,7 @@ def test_rollback_without_history_is_a_clear_error(models):
 def test_a_version_from_before_the_rooms_and_label_sets_still_loads_and_serves(seed_text):
     """models/v1 was pickled with the old flat module paths (service.features ...) and has no
     label set or calibration in its metadata: the alias table and the defaults load it, and it
-    answers as the retrained shipped version does (same data, same Pipeline, uncalibrated)."""
+    answers as v2, its retraining under the new paths, does (same data, same Pipeline, uncalibrated)."""
     import numpy as np
 
     from service.model.artifact import LEGACY_MODULES
@@ -53,7 +53,7 @@ def test_a_version_from_before_the_rooms_and_label_sets_still_loads_and_serves(s
     old_dir = ROOT / "models" / "v1"
     raw = (old_dir / "model.joblib").read_bytes()
     assert any(name.encode() in raw for name in LEGACY_MODULES), "v1 names the old module paths"
-    old, new = load_model(old_dir), load_model(ROOT / "models")
+    old, new = load_model(old_dir), load_model(ROOT / "models" / "v2")
     assert "labels" not in old.metadata and old.labels.ids == new.labels.ids and old.temperature is None
     for article in split_bulletin(seed_text):
         a, b = old.classify(article.text, article.title), new.classify(article.text, article.title)
