@@ -108,3 +108,31 @@ def browser():
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+# Tests of a few seconds or more: real servers and browsers, load and fuzzing, killed and resumed
+# runs, training, OCR. `pytest -m "not slow"` leaves them out while developing; `make test` runs all.
+SLOW_MODULES = {
+    "tests/reliability/test_mixed_load.py",
+    "tests/reliability/test_fuzz_api.py",
+    "tests/reliability/test_models.py",
+    "tests/reliability/test_connections.py",
+    "tests/reliability/test_training_files.py",
+    "tests/service/api/test_web.py",
+    "tests/service/api/test_server.py",
+    "tests/service/api/test_client_socket.py",
+    "tests/service/api/test_retraining_server.py",
+    "tests/service/api/test_openapi.py",
+    "tests/training/test_new_labels_e2e.py",
+    "tests/training/test_retraining_e2e.py",
+    "tests/training/test_unlabeled.py",
+    "tests/service/examples/test_review.py",
+}
+SLOW_TESTS = ("test_sigkill", "test_dask_local_cluster", "test_examples_cli_all_or_none")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        if module in SLOW_MODULES or item.name.startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
