@@ -1,6 +1,7 @@
 """Training time on 1,000 / 5,000 / 10,000 examples, and promotion-to-first-request time.
 
 Usage: python benchmarks/train.py
+       python benchmarks/train.py --archive   (the shipped model's rebuild: wall time, peak memory, size)
 
 The sizes are reached by replicating the project's own training data with perturbations
 (sentences shuffled, numbers changed), so every text is distinct. Times are medians of
@@ -99,5 +100,32 @@ def main() -> None:
     print(f"promotion to 20 consecutive answers from the new model (2 workers, MODEL_POLL_SECONDS=1): {promotion_seconds():.2f} s")
 
 
+def archive_training() -> None:
+    """Wall time and peak memory (the process and its workers, summed) of the command that rebuilds
+    the shipped model from the training data and both archives, against training without them, and
+    the size of each version on disk."""
+    import psutil
+    from _common import SHARED
+
+    archives = ["--unlabeled", str(SHARED / "archive_xwlb.jsonl.gz"), "--unlabeled", str(SHARED / "archive_rmrb.jsonl.gz")]
+    archives += ["--exclude-ids", str(SHARED / "heldout_ids.txt"), "--editor-picks", str(ROOT / "benchmarks" / "data" / "editor_picks.jsonl")]
+    for name, extra in (("training data only", []), ("with both archives and the editors' picks", archives)):
+        out = Path(tempfile.mkdtemp(prefix="zonedigest-train-")) / "v"
+        command = [sys.executable, "-m", "service", "train", "-o", str(out), "--no-promote", *extra]
+        started, peak = time.perf_counter(), 0
+        process = psutil.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while process.poll() is None:
+            try:
+                tree = [process, *process.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+        wall = time.perf_counter() - started
+        size = sum(f.stat().st_size for f in out.iterdir())
+        print(f"  {name}: {wall:5.0f} s wall, peak {peak / 2**30:.2f} GB (process and workers), version {size / 2**20:.1f} MB, exit {process.returncode}")
+        shutil.rmtree(out.parent, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    main()
+    archive_training() if sys.argv[1:] == ["--archive"] else main()

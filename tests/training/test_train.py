@@ -9,7 +9,7 @@ from service.labels import LABELS
 from service.model.classifier import load_model
 from service.model.estimator import reweight_other
 from service.text.bulletin import split_bulletin
-from tests.conftest import shared_file
+from tests.conftest import ROOT, shared_file
 from training.data import DATA_DIR, Example, load_examples
 from training.train import choose_other_weight, choose_thresholds, train_model
 
@@ -106,7 +106,9 @@ def test_retraining_on_shipped_data_reproduces_the_shipped_model(tmp_path, shipp
     if shipped_model.metadata.get("unlabeled"):  # the rebuild command of its metadata, into tmp_path
         archive = ["--unlabeled", str(shared_file("data/archive_xwlb.jsonl.gz")), "--unlabeled", str(shared_file("data/archive_rmrb.jsonl.gz"))]
         archive += ["--exclude-ids", str(shared_file("data/heldout_ids.txt"))]
-        assert shipped_model.metadata["command"].split()[-len(archive):][::2] == archive[::2]
+        if shipped_model.metadata.get("salience"):
+            archive += ["--editor-picks", str(ROOT / "benchmarks" / "data" / "editor_picks.jsonl")]
+        assert shipped_model.metadata["command"].split()[-len(archive) :][::2] == archive[::2]
     runner = CliRunner()
     result = runner.invoke(cli, ["train", str(DATA_DIR), "-o", str(tmp_path / "again"), *archive])
     assert result.exit_code == 0, result.output
@@ -122,6 +124,7 @@ def test_retraining_on_shipped_data_reproduces_the_shipped_model(tmp_path, shipp
     texts = [(a.title, a.text) for a in split_bulletin(seed_text)] + [(ex.title, ex.text) for ex in load_examples(DATA_DIR)[::25]]
     for title, text in texts:
         assert again.classify(text, title) == shipped.classify(text, title)
+    assert again.metadata.get("salience") == shipped.metadata.get("salience")
 
 
 def test_seed_terms_are_whole_in_the_documents_a_model_first_learns_from():
