@@ -338,23 +338,31 @@ def timed(run, texts: list[str], budget: int, repeat: int = 2) -> float:
     return best
 
 
-def write_pairs(path: str, n: int, budget: int = 120, seed: int = SEED + 2) -> None:
-    """Blind pairs: fixed seeded articles (half from each archive) where ours differs from lead at ``budget``
-    (``seed`` picks the articles: a new round after a change reads articles no reader has judged)."""
+def write_pairs(path: str, n: int, budget: int = 120, seed: int = SEED + 2, against: str = "lead") -> None:
+    """Blind pairs: fixed seeded articles (half from each archive, none an editor read) where ours differs from
+    lead at ``budget`` (``seed`` picks the articles: a new round after a change reads articles no reader has
+    judged); with ``against="editor"``, the editors' measure part, ours against the first editor's pick.
+    Ours is given the article's title, as a user's request has it."""
     from pathlib import Path
 
     analyzer = load_analyzer()
     rng = random.Random(SEED + 1)
     pairs, key = [], {}
+    edited = {r["id"]: r for r in editor_articles("measure")} if against == "editor" else {}
+    read = {json.loads(line)["id"] for line in (Path(__file__).parent / "data" / EDITOR_PICKS).read_text(encoding="utf-8").splitlines()}
     for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
-        rows = sample(name, 4 * n, seed=seed)
+        if against == "editor":
+            rows = [r for r in edited.values() if (r["archive"] == "rmrb") == name.endswith("rmrb.jsonl.gz")]
+        else:
+            rows = [r for r in sample(name, 4 * n, seed=seed) if r["id"] not in read]
         themes = classify_themes(analyzer, [r["text"] for r in rows])
         taken = 0
         for r in rows:
             if taken >= n // 2:
                 break
-            ours = fit([s.text for s in analyzer.summarizer.summarize(r["text"], themes=themes[r["text"]], max_chars=budget).sentences], budget)
-            lead = fit(system_lead(r["text"], budget), budget)
+            picked = analyzer.summarizer.summarize(r["text"], title=r.get("title"), themes=themes[r["text"]], max_chars=budget).sentences
+            ours = fit([s.text for s in picked], budget)
+            lead = r["refs"][0] if against == "editor" else fit(system_lead(r["text"], budget), budget)
             if chars(ours) == chars(lead) or not ours:
                 continue
             pair_id = f"p{len(pairs) + 1:03d}"
@@ -369,7 +377,7 @@ def write_pairs(path: str, n: int, budget: int = 120, seed: int = SEED + 2) -> N
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     key_path = out.with_name(out.stem + "_key.json")
     key_path.write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(pairs)} pairs -> {out}; key (which of A/B is ours) -> {key_path}")
+    print(f"{len(pairs)} pairs (ours against {against}) -> {out}; key (which of A/B is ours) -> {key_path}")
 
 
 def tally(judgements: str, key_path: str) -> None:
@@ -388,7 +396,7 @@ def tally(judgements: str, key_path: str) -> None:
         else:
             losses += 1
     total = wins + losses + ties
-    print(f"ours vs lead over {total} judgements: wins {wins}, losses {losses}, ties {ties}"
+    print(f"ours over {total} judgements: wins {wins}, losses {losses}, ties {ties}"
           + (f"; win rate excluding ties {wins / (wins + losses):.1%}" if wins + losses else ""))
 
 
@@ -490,6 +498,7 @@ def main() -> None:
     parser.add_argument("--pairs", metavar="FILE", help="write blind pairs (ours vs lead at 120) to FILE and the key beside it")
     parser.add_argument("--pairs-n", type=int, default=100)
     parser.add_argument("--pairs-seed", type=int, default=SEED + 2, help="seed of the articles of the pairs (default %(default)s)")
+    parser.add_argument("--pairs-against", default="lead", choices=("lead", "editor"), help="what ours is paired with (default %(default)s)")
     parser.add_argument("--tally", nargs=2, metavar=("JUDGEMENTS", "KEY"))
     parser.add_argument("--before", default=BEFORE, help="git revision whose summarizer is 'before' (default %(default)s)")
     parser.add_argument("--editors", action="store_true", help="agreement with the editors' picks instead of the headlines")
@@ -500,7 +509,7 @@ def main() -> None:
     elif args.tally:
         tally(*args.tally)
     elif args.pairs:
-        write_pairs(args.pairs, args.pairs_n, seed=args.pairs_seed)
+        write_pairs(args.pairs, args.pairs_n, seed=args.pairs_seed, against=args.pairs_against)
     else:
         evaluate(args)
 
