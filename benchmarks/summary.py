@@ -53,6 +53,8 @@ DEFECTS = {
     "cut": "cut sentence: a summary sentence ending in ， , 、 ： : (a piece of a longer sentence)",
     "filler": "filler: a summary sentence holding a slogan or set phrase (岁月无声, 一方有难, 保驾护航, 谱写新篇章...; "
     "service.summary.units.PHRASE) and no number with a unit",
+    "list": "list clause: a summary sentence ending in ；/; (one item of a list, its lead-in left out)",
+    "ellipsis": "ellipsis fragment: a summary sentence ending in …… or … (a fragment trailing off)",
 }
 LABEL_START = re.compile(
     r"^(?:核心阅读|编者按|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+部分|[（(][\u4e00-\u9fff]{2,4}[）)])(?=.)"
@@ -213,6 +215,10 @@ def defects(text: str, spans: list[tuple[str, int, int]]) -> dict[str, int]:
             out["cut"] += 1
         if PHRASE.search(sentence) and not NUMBER_WITH_UNIT.search(sentence):  # of any length (the summarizer skips short ones)
             out["filler"] += 1
+        if sentence.rstrip()[-1:] in "；;":
+            out["list"] += 1
+        if sentence.rstrip().rstrip(CLOSERS).endswith("…"):
+            out["ellipsis"] += 1
         previous_end = end
     return out
 
@@ -287,7 +293,7 @@ def evaluate(args) -> None:
         systems = {k: v for k, v in systems.items() if k in wanted}
         print(f"\n{name}: {len(rows)} stories, text >= 300 chars, reference = headline (seed {SEED})")
         print(f"{'system':<10}{'budget':>7}{'R1 rec':>8}{'R2 rec':>8}{'RL rec':>8}{'RL F1':>8}{'sum/s':>9}{'gap':>8}"
-              f"{'glued':>7}{'dangl':>7}{'cut':>6}{'filler':>7}")
+              f"{'glued':>7}{'dangl':>7}{'cut':>6}{'filler':>7}{'list':>6}{'ellip':>6}")
         for budget in budgets:
             rl = {}
             for sys_name, run in systems.items():
@@ -317,7 +323,7 @@ def evaluate(args) -> None:
                     for t in texts:
                         for key, value in defects(t, spans[sys_name][(t, budget)]).items():
                             counts[key] += value
-                    line += f"{gap:>8}" + "".join(f"{100 * counts[key] / k:>{w}.1f}" for key, w in zip(DEFECTS, (7, 7, 6, 7)))
+                    line += f"{gap:>8}" + "".join(f"{100 * counts[key] / k:>{w}.1f}" for key, w in zip(DEFECTS, (7, 7, 6, 7, 6, 6)))
                 print(line)
             if {"lead", "oracle"} <= rl.keys():
                 span = rl["oracle"] - rl["lead"]
