@@ -387,23 +387,29 @@ def write_pairs(path: str, n: int, budget: int = 120, seed: int = SEED + 2, agai
 
 
 def tally(judgements: str, key_path: str) -> None:
-    """Wins, losses and ties of ours from judgements: JSONL rows {"pair_id", "choice": "A"|"B"|"tie"}."""
+    """Wins, losses and ties of ours from judgements: JSONL rows {"pair_id", "choice": "A"|"B"|"tie"}; several
+    readers' files, comma-separated, are tallied each and together, with how often two readers agree."""
     key = json.loads(open(key_path, encoding="utf-8").read())
-    wins = losses = ties = 0
-    for line in open(judgements, encoding="utf-8"):
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        choice = str(row.get("choice", row.get("preferred", "tie"))).strip()
-        if choice not in ("A", "B"):
-            ties += 1
-        elif choice == key[row["pair_id"]]:
-            wins += 1
-        else:
-            losses += 1
-    total = wins + losses + ties
-    print(f"ours over {total} judgements: wins {wins}, losses {losses}, ties {ties}"
-          + (f"; win rate excluding ties {wins / (wins + losses):.1%}" if wins + losses else ""))
+    readers = []
+    for path in judgements.split(","):
+        rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+        readers.append({row["pair_id"]: str(row.get("choice", row.get("preferred", "tie"))).strip() for row in rows})
+    totals = {"wins": 0, "losses": 0, "ties": 0}
+    for n, choices in enumerate(readers, 1):
+        counts = {"wins": 0, "losses": 0, "ties": 0}
+        for pair_id, choice in choices.items():
+            counts["ties" if choice not in ("A", "B") else "wins" if choice == key[pair_id] else "losses"] += 1
+        totals = {k: totals[k] + counts[k] for k in totals}
+        label = f"reader {n}" if len(readers) > 1 else "ours"
+        print(f"{label} over {sum(counts.values())} judgements: wins {counts['wins']}, losses {counts['losses']}, ties {counts['ties']}")
+    if len(readers) > 1:
+        shared = set(readers[0]) & set(readers[1])
+        agree = sum(readers[0][p] == readers[1][p] for p in shared)
+        print(f"readers 1 and 2 agree on {agree} of {len(shared)} pairs ({agree / len(shared):.1%})")
+    decided = totals["wins"] + totals["losses"]
+    print(f"all judgements: wins {totals['wins']}, losses {totals['losses']}, ties {totals['ties']}"
+          + (f"; ours in {totals['wins'] / decided:.1%} of those not tied" if decided else "")
+          + f"; ours at least as good (wins + ties) in {(totals['wins'] + totals['ties']) / sum(totals.values()):.1%}")
 
 
 EDITOR_PICKS = "editor_picks.jsonl"
