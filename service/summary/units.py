@@ -25,12 +25,12 @@ LABEL = re.compile(
 
 BACK_REF = re.compile(
     r"^(?:他们|她们|它们|他|她|它|这些|这种|这个|这里|这次|这项|这批|这是|这也|这一|这样|这|那些|那|该|此外|此次|此前|此|为此|对此|因此|所以|同时|与此同时|其中|其|另外|另一方面|而且|并且|而|但是|但|不过|然而|随后|之后|此后|上述|以上|由此|可见|对于这|于是|就此"
-    r"|就这样|尤其是|尤其|特别是|更重要的是|再加上|还有|第二次|第一次和)"
+    r"|就这样|尤其是|尤其|特别是|更重要的是|再加上|还有|第二次|第一次和|大家|以往|由于|另据|据此)"
     # someone "also said" (伊朗还称……): the first thing said is in an earlier sentence
     r"|^[\u4e00-\u9fff]{1,10}(?:还|也|另)(?:称|表示|说|指出|强调|透露)"
 )
 # A reference inside the sentence to something said before it (乌克兰方面未承认这一说法).
-INNER_REF = re.compile(r"这一(?:说法|消息|做法|情况|数字|举措|指控|表态)|这件事|这一切|上述|此举|对此")
+INNER_REF = re.compile(r"这一(?:说法|消息|做法|情况|数字|举措|指控|表态)|这件事|这一切|上述|此举|对此|^和[^，。]{1,12}一样")
 # First-person speech inside a sentence (……，我代表党中央……) whose speaker is named before it.
 INNER_SPEECH = re.compile(r"[，,：:](?:我们|我(?![国省市区县镇乡村州盟旗校院所厂]))")
 # Slogans and set phrases: a sentence holding one and no number is filler.
@@ -103,11 +103,14 @@ APHORISM_CHARS = 20  # a shorter sentence with no count or amount, after the ope
 
 def is_filler(text: str, *, opening: bool = False) -> bool:
     """A slogan or set phrase with no number in it (岁月无声，光阴有痕; 一方有难，八方支援 ...), or,
-    after the opening, a short saying or mood line with no count or amount (使命无比光荣，征途星辰大海).
+    after the opening, a short saying or mood line with no count or amount (使命无比光荣，征途星辰大海),
+    or one clause of a list (it ends in ；, its lead-in and the other items elsewhere).
 
     The article's ``opening`` sentence is filler only when short: a lead that holds a set
     phrase (西藏……共同谱写雪域高原高质量发展新篇章) is what the article is about.
     """
+    if text.rstrip().endswith(("；", ";")):
+        return True
     if opening and len(text) >= SHORT_OPENING:
         return False
     if not opening and len(text) < APHORISM_CHARS and NUMBER_WITH_UNIT.search(text) is None:
