@@ -665,6 +665,11 @@ def serve(host: str, port: int, workers: int | None, get_path: str | None, model
             response = create_app(config).test_client().get(get_path)
             click.echo(response.get_data(as_text=True))
             sys.exit(0 if response.status_code == 200 else 1)
+        import os
+        import tempfile
+
+        # prometheus_client's multiprocess mode: every worker's metrics in one folder, chosen before it is imported
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="zonedigest-metrics-"))
         from service.api.server import serve as run_server
 
         run_server(host, port, workers, config)

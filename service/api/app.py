@@ -39,7 +39,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     holder.load()
     metrics = Metrics()
     app.extensions["zonedigest"] = {"holder": holder, "metrics": metrics}
-    install_request_hooks(app, metrics)
+    install_request_hooks(app, metrics, holder)
     register_error_handlers(app)
 
     @app.before_request

@@ -7,12 +7,11 @@ import logging
 import os
 import re
 import sys
-import threading
 import time
 import uuid
-from collections import defaultdict
 
 from flask import Flask, g, request
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -44,65 +43,53 @@ def configure_logging(app: Flask) -> None:
 
 
 class Metrics:
-    """Counters and a latency histogram of one worker process, in Prometheus text format."""
+    """Requests by route, method and status, their latency, and predicted themes, with prometheus_client.
+
+    Each app has a registry of its own (tests build several in one process). Under gunicorn,
+    ``zonedigest serve`` sets ``PROMETHEUS_MULTIPROC_DIR`` before anything is imported: every worker
+    writes its values there and ``/metrics`` answers for all workers together, whichever answers.
+    """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.requests: dict[tuple[str, str, int], int] = defaultdict(int)
-        self.latency: dict[str, list[int]] = defaultdict(lambda: [0] * (len(LATENCY_BUCKETS) + 1))
-        self.latency_sum: dict[str, float] = defaultdict(float)
-        self.predictions: dict[str, int] = defaultdict(int)
+        self.registry = CollectorRegistry()
+        self.requests = Counter("zonedigest_requests", "HTTP requests by route, method and status.", ["route", "method", "status"], registry=self.registry)
+        self.latency = Histogram("zonedigest_request_duration_seconds", "Request latency by route.", ["route"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.predictions = Counter("zonedigest_predictions", "Articles classified, by primary theme.", ["theme"], registry=self.registry)
+        self.model = Gauge(
+            "zonedigest_model_info", "The model version served (1 per live worker).", ["version"], registry=self.registry, multiprocess_mode="liveall"
+        )
+        self._served: str | None = None
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         """Count a request and its latency."""
-        with self._lock:
-            self.requests[(route, method, status)] += 1
-            buckets = self.latency[route]
-            for i, bound in enumerate(LATENCY_BUCKETS):
-                if seconds <= bound:
-                    buckets[i] += 1
-            buckets[-1] += 1
-            self.latency_sum[route] += seconds
+        self.requests.labels(route, method, str(status)).inc()
+        self.latency.labels(route).observe(seconds)
 
     def count_predictions(self, themes: list[str]) -> None:
         """Count predicted primary themes."""
-        with self._lock:
-            for theme in themes:
-                self.predictions[theme] += 1
+        for theme in themes:
+            self.predictions.labels(theme).inc()
 
-    def render(self, model_version: str) -> str:
-        """The metrics as Prometheus text exposition."""
-        pid = os.getpid()
-        lines = [
-            "# HELP zonedigest_requests_total HTTP requests by route, method and status.",
-            "# TYPE zonedigest_requests_total counter",
-        ]
-        with self._lock:
-            for (route, method, status), n in sorted(self.requests.items()):
-                lines.append(f'zonedigest_requests_total{{route="{route}",method="{method}",status="{status}",pid="{pid}"}} {n}')
-            lines += [
-                "# HELP zonedigest_request_duration_seconds Request latency by route.",
-                "# TYPE zonedigest_request_duration_seconds histogram",
-            ]
-            for route, buckets in sorted(self.latency.items()):
-                for bound, n in zip(LATENCY_BUCKETS, buckets):
-                    lines.append(f'zonedigest_request_duration_seconds_bucket{{route="{route}",le="{bound}",pid="{pid}"}} {n}')
-                lines.append(f'zonedigest_request_duration_seconds_bucket{{route="{route}",le="+Inf",pid="{pid}"}} {buckets[-1]}')
-                lines.append(f'zonedigest_request_duration_seconds_sum{{route="{route}",pid="{pid}"}} {self.latency_sum[route]:.6f}')
-                lines.append(f'zonedigest_request_duration_seconds_count{{route="{route}",pid="{pid}"}} {buckets[-1]}')
-            lines += ["# HELP zonedigest_predictions_total Articles classified, by primary theme.", "# TYPE zonedigest_predictions_total counter"]
-            for theme, n in sorted(self.predictions.items()):
-                lines.append(f'zonedigest_predictions_total{{theme="{theme}",pid="{pid}"}} {n}')
-        lines += [
-            "# HELP zonedigest_model_info The model version this worker serves.",
-            "# TYPE zonedigest_model_info gauge",
-            f'zonedigest_model_info{{version="{model_version}",pid="{pid}"}} 1',
-        ]
-        return "\n".join(lines) + "\n"
+    def serving(self, model_version: str) -> None:
+        """Record the version this process serves (after each request: a worker records itself once it answers)."""
+        if model_version != self._served:
+            if self._served is not None:
+                self.model.labels(self._served).set(0)
+            self.model.labels(model_version).set(1)
+            self._served = model_version
+
+    def render(self, model_version: str) -> bytes:
+        """The metrics in Prometheus text exposition: every worker's, summed, under gunicorn."""
+        self.serving(model_version)
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+            return generate_latest(registry)
+        return generate_latest(self.registry)
 
 
-def install_request_hooks(app: Flask, metrics: Metrics) -> None:
-    """Request id in and out, access log line and metrics for every request."""
+def install_request_hooks(app: Flask, metrics: Metrics, holder) -> None:
+    """Request id in and out, access log line and metrics for every request (``holder``: the served model)."""
     access = logging.getLogger("zonedigest.access")
 
     @app.before_request
@@ -117,6 +104,8 @@ def install_request_hooks(app: Flask, metrics: Metrics) -> None:
         response.headers["X-Request-ID"] = g.get("request_id", "-")
         route = request.url_rule.rule if request.url_rule else "unmatched"
         metrics.observe(route, request.method, response.status_code, seconds)
+        if holder.analyzer is not None:
+            metrics.serving(holder.analyzer.model_version)
         access.info(
             {
                 "request_id": g.get("request_id", "-"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from service.api.context import state
 from service.api.errors import APIError
@@ -27,7 +28,7 @@ def readyz():
 
 @ops.get("/metrics")
 def metrics():
-    """Prometheus metrics of the worker that answers."""
+    """Prometheus metrics (every worker's, under gunicorn)."""
     analyzer = state()["holder"].analyzer
     text = state()["metrics"].render(analyzer.model_version if analyzer else "none")
-    return text, 200, {"Content-Type": "text/plain; version=0.0.4; charset=utf-8"}
+    return text, 200, {"Content-Type": CONTENT_TYPE_LATEST}

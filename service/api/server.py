@@ -161,6 +161,14 @@ class GunicornServer(BaseApplication):
         return create_app(self.app_config)
 
 
+def _worker_gone(server, worker) -> None:
+    """gunicorn's child_exit hook: a dead worker's live gauges leave the metrics."""
+    from prometheus_client import multiprocess
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, config: dict | None = None) -> None:
     """Serve until stopped."""
     settings = load_settings(config)
@@ -178,6 +186,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
+        "child_exit": _worker_gone,
     }
     shown = f"[{host}]" if ":" in host else host
     print(f"zonedigest: serving the REST API and the web page on http://{shown}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)

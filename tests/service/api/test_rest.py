@@ -121,11 +121,15 @@ def test_read_endpoints(client):
 
 
 def test_metrics_count_requests_and_predictions(client):
+    from prometheus_client.parser import text_string_to_metric_families
+
     post(client, "/v1/classify", {"text": LONG_ARTICLE})
-    text = client.get("/metrics").get_data(as_text=True)
-    assert 'zonedigest_requests_total{route="/v1/classify",method="POST",status="200"' in text
-    assert 'zonedigest_predictions_total{theme="agriculture"' in text
-    assert "zonedigest_request_duration_seconds_bucket" in text and f'zonedigest_model_info{{version="{SHIPPED_VERSION}"' in text
+    families = text_string_to_metric_families(client.get("/metrics").get_data(as_text=True))
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value for f in families for s in f.samples}
+    assert samples[("zonedigest_requests_total", (("method", "POST"), ("route", "/v1/classify"), ("status", "200")))] >= 1
+    assert samples[("zonedigest_predictions_total", (("theme", "agriculture"),))] >= 1
+    assert samples[("zonedigest_request_duration_seconds_count", (("route", "/v1/classify"),))] >= 1
+    assert samples[("zonedigest_model_info", (("version", SHIPPED_VERSION),))] == 1
 
 
 def test_unexpected_error_is_500_with_request_id(app, monkeypatch):

@@ -68,3 +68,21 @@ def test_ops_endpoints(live_server):
     with urllib.request.urlopen(live_server + "/metrics") as response:
         assert response.headers["Content-Type"].startswith("text/plain") and b"zonedigest_model_info" in response.read()
     assert call(live_server + "/v1/echo", {"ping": "中文"})[2] == {"ping": "中文"}
+
+
+def test_metrics_count_every_workers_requests(live_server):
+    """prometheus_client's multiprocess mode: whichever worker answers /metrics counts all workers' requests."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    def healthz_count() -> tuple[float, set[str]]:
+        with urllib.request.urlopen(live_server + "/metrics") as response:
+            families = list(text_string_to_metric_families(response.read().decode()))
+        count = sum(s.value for f in families for s in f.samples if s.name == "zonedigest_requests_total" and s.labels.get("route") == "/healthz")
+        pids = {s.labels["pid"] for f in families for s in f.samples if s.name == "zonedigest_model_info" and s.value == 1}
+        return count, pids
+
+    before, _ = healthz_count()
+    for _ in range(30):  # new connections: both workers answer some
+        assert call(live_server + "/healthz")[0] == 200
+    after, pids = healthz_count()
+    assert after - before == 30 and len(pids) == 2  # two workers, each alive and serving a model
