@@ -1,8 +1,10 @@
-"""Settings of the service, declared once: defaults, environment variables, config file.
+"""Settings of the service, declared once (pydantic-settings): defaults, a config file, the environment.
 
 Precedence (last wins): defaults, a JSON config file (``ZONEDIGEST_CONFIG`` or
 ``create_app({"CONFIG_FILE": ...})``), ``ZONEDIGEST_<NAME>`` environment variables,
-then the mapping given to ``create_app``.
+then the mapping given to ``create_app``. Values are read as their declared type
+(``"200000"`` is an int, ``"yes"``/``"0"`` are booleans); a value of the wrong kind is a
+:class:`SettingsError` naming the setting.
 """
 
 from __future__ import annotations
@@ -10,72 +12,48 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class Setting:
-    """One setting: name, default and what it does."""
-
-    name: str
-    default: object
-    help: str
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-SETTINGS = (
-    Setting("MODEL_DIR", None, "Model version directory, or a models directory with CURRENT (default: the shipped models/)."),
-    Setting("MAX_TEXT_CHARS", 100_000, "Longest article text accepted, in characters (text_too_long beyond)."),
-    Setting("MAX_BODY_BYTES", 10 * 1024 * 1024, "Largest request body, in bytes (payload_too_large beyond)."),
-    Setting("MAX_BATCH_ITEMS", 1000, "Most items in one /v1/analyze/batch request (batch_too_large beyond)."),
-    Setting("DEFAULT_MAX_CHARS", 120, "Summary budget in characters when a request gives none."),
-    Setting("ECHO_ROUTE", False, "Serve POST /v1/echo, a trivial JSON echo used by benchmarks/http.py."),
-    Setting("LOG_LEVEL", "INFO", "Level of the JSON access and error log (DEBUG, INFO, WARNING)."),
-    Setting("TOKEN", "", "When set, write endpoints require `Authorization: Bearer <TOKEN>`."),
-    Setting("DB_PATH", "", "Examples store, a SQLite file (default var/zonedigest.db)."),
-    Setting("DATA_DIR", "", "Folder of unlabeled archives that POST /v1/train may learn from (none when empty); paths outside it are refused."),
-    Setting(
-        "CLIENT_TIMEOUT",
+class Settings(BaseSettings):
+    """Every setting, its default and what it does."""
+
+    model_config = SettingsConfigDict(env_prefix="ZONEDIGEST_", case_sensitive=True, extra="forbid")
+
+    MODEL_DIR: str | None = Field(None, description="Model version directory, or a models directory with CURRENT (default: the shipped models/).")
+    MAX_TEXT_CHARS: int = Field(100_000, description="Longest article text accepted, in characters (text_too_long beyond).")
+    MAX_BODY_BYTES: int = Field(10 * 1024 * 1024, description="Largest request body, in bytes (payload_too_large beyond).")
+    MAX_BATCH_ITEMS: int = Field(1000, description="Most items in one /v1/analyze/batch request (batch_too_large beyond).")
+    DEFAULT_MAX_CHARS: int = Field(120, description="Summary budget in characters when a request gives none.")
+    ECHO_ROUTE: bool = Field(False, description="Serve POST /v1/echo, a trivial JSON echo used by benchmarks/http.py.")
+    LOG_LEVEL: str = Field("INFO", description="Level of the JSON access and error log (DEBUG, INFO, WARNING).")
+    TOKEN: str = Field("", description="When set, write endpoints require `Authorization: Bearer <TOKEN>`.")
+    DB_PATH: str = Field("", description="Examples store, a SQLite file (default var/zonedigest.db).")
+    DATA_DIR: str = Field("", description="Folder of unlabeled archives that POST /v1/train may learn from (none when empty); paths outside it are refused.")
+    CLIENT_TIMEOUT: float = Field(
         10.0,
-        "Seconds the server waits on a client's next bytes (headers, body, or reading the answer); a stalled client is disconnected,"
+        description="Seconds the server waits on a client's next bytes (headers, body, or reading the answer); a stalled client is disconnected,"
         " or answered 408 request_timeout when its body stalls.",
-    ),
-    Setting("MODEL_POLL_SECONDS", 1.0, "How often each worker checks CURRENT for a newly promoted model (0: never)."),
-)
-DEFAULTS = {s.name: s.default for s in SETTINGS}
+    )
+    MODEL_POLL_SECONDS: float = Field(1.0, description="How often each worker checks CURRENT for a newly promoted model (0: never).")
+
+
+DEFAULTS = {name: field.default for name, field in Settings.model_fields.items()}
 
 
 class SettingsError(ValueError):
-    """A setting with a value of the wrong kind."""
-
-
-def _coerce(name: str, value: object) -> object:
-    default = DEFAULTS[name]
-    if default is None or isinstance(value, type(default)) and not (isinstance(default, int) and isinstance(value, bool)):
-        return value
-    text = str(value).strip()
-    try:
-        if isinstance(default, bool):
-            if text.lower() in ("1", "true", "yes", "on"):
-                return True
-            if text.lower() in ("0", "false", "no", "off", ""):
-                return False
-            raise ValueError(text)
-        if isinstance(default, int):
-            return int(text)
-        if isinstance(default, float):
-            return float(text)
-    except ValueError:
-        raise SettingsError(f"setting {name}: expected {type(default).__name__}, got {value!r}") from None
-    return text
+    """A setting with a value of the wrong kind, or a config file that cannot be read."""
 
 
 def load_settings(overrides: Mapping | None = None, environ: Mapping[str, str] | None = None) -> dict:
-    """The effective settings for an app."""
+    """The effective settings for an app, and the other upper-case keys of ``overrides`` (Flask's own)."""
     environ = os.environ if environ is None else environ
     overrides = dict(overrides or {})
-    values = dict(DEFAULTS)
-    config_file = overrides.get("CONFIG_FILE") or environ.get("ZONEDIGEST_CONFIG")
+    values: dict = {}
+    config_file = overrides.pop("CONFIG_FILE", None) or environ.get("ZONEDIGEST_CONFIG")
     if config_file:
         try:
             data = json.loads(Path(config_file).read_text(encoding="utf-8"))
@@ -84,11 +62,16 @@ def load_settings(overrides: Mapping | None = None, environ: Mapping[str, str] |
         if not isinstance(data, dict):
             raise SettingsError(f"config file {config_file} must hold a JSON object")
         values.update({k.upper(): v for k, v in data.items()})
-    for name in DEFAULTS:
-        if f"ZONEDIGEST_{name}" in environ:
-            values[name] = environ[f"ZONEDIGEST_{name}"]
-    values.update({k: v for k, v in overrides.items() if k != "CONFIG_FILE"})
+    values.update({name: environ[f"ZONEDIGEST_{name}"] for name in DEFAULTS if f"ZONEDIGEST_{name}" in environ})
+    values.update(overrides)
     unknown = sorted(k for k in values if k not in DEFAULTS and not k.isupper())
     if unknown:
         raise SettingsError(f"unknown settings: {', '.join(unknown)}")
-    return {k: _coerce(k, v) if k in DEFAULTS else v for k, v in values.items()}
+    passthrough = {k: v for k, v in values.items() if k not in DEFAULTS}
+    try:
+        settings = Settings.model_validate({k: v for k, v in values.items() if k in DEFAULTS})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first["loc"])
+        raise SettingsError(f"setting {name}: {first['msg']}, got {first.get('input')!r}") from None
+    return {**settings.model_dump(), **passthrough}
