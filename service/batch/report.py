@@ -3,7 +3,6 @@ keywords per theme, and the lowest-confidence records to review."""
 
 from __future__ import annotations
 
-import html
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -73,48 +72,24 @@ def share_over_time_svg(rows: list[dict], width: int = 860, height: int = 300) -
 
 
 def build_report(rows: list[dict], skipped: int, source: str) -> str:
-    """The report page."""
-    esc = html.escape
+    """The report page (``service/templates/batch_report.html``)."""
+    from service.templates import render
+
     order, names, colors = labels_of(rows)
     counts = Counter(row["theme"] for row in rows)
-    total = len(rows) or 1
-    count_rows = "".join(
-        f'<tr><td><span class="dot" style="background:{colors[label]}"></span>{esc(label)} {esc(names[label])}</td>'
-        f"<td>{counts[label]}</td><td>{counts[label] / total:.1%}</td></tr>"
-        for label in order
-    )
-    keyword_rows = []
+    themes = []
     for label in order:
         words: Counter = Counter()
         for row in rows:
             if row["theme"] == label:
                 words.update(k["term"] for k in row.get("keywords", [])[:5])
-        top = "、".join(f"{esc(w)}（{n}）" for w, n in words.most_common(12)) or "—"
-        keyword_rows.append(f"<tr><td>{esc(names[label])}</td><td>{top}</td></tr>")
-    lowest = sorted(rows, key=lambda r: r.get("confidence", 0))[:20]
-    review = "".join(
-        f"<tr><td>{esc(str(r['id']))}</td><td>{esc(r['theme'])} {esc(names[r['theme']])}</td><td>{r.get('confidence', 0):.2f}</td>"
-        f"<td>{esc(_clip(r.get('summary', '')))}</td></tr>"
-        for r in lowest
-    )
-    chart = share_over_time_svg(rows)
-    chart_block = f"<h2>Theme share over time</h2>{chart}" if chart else "<p>No record carries a <code>date</code>: no chart over time.</p>"
-    return f"""<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>zonedigest report: {esc(source)}</title>
-<style>body{{font-family:sans-serif;max-width:960px;margin:2em auto;color:#1d2733}}table{{border-collapse:collapse;margin:8px 0}}
-td,th{{border:1px solid #ccd;padding:4px 10px;text-align:left}}.dot{{display:inline-block;width:10px;height:10px;margin-right:6px}}</style>
-</head><body>
-<h1>zonedigest report</h1>
-<p id="totals">{esc(source)}: {len(rows)} scored records{f", {skipped} errors or unreadable lines" if skipped else ""}.</p>
-<h2>Themes</h2>
-<table id="counts"><tr><th>theme</th><th>records</th><th>share</th></tr>{count_rows}</table>
-{chart_block}
-<h2>Top keywords per theme</h2>
-<table id="keywords"><tr><th>theme</th><th>keywords (records)</th></tr>{"".join(keyword_rows)}</table>
-<h2>Lowest confidence: review these first</h2>
-<table id="review"><tr><th>id</th><th>theme</th><th>confidence</th><th>summary</th></tr>{review}</table>
-</body></html>
-"""
+        share = counts[label] / (len(rows) or 1)
+        themes.append({"label": label, "name": names[label], "color": colors[label], "count": counts[label], "share": share, "keywords": words.most_common(12)})
+    lowest = [
+        {"id": str(r["id"]), "theme": r["theme"], "name": names[r["theme"]], "confidence": r.get("confidence", 0), "summary": _clip(r.get("summary", ""))}
+        for r in sorted(rows, key=lambda r: r.get("confidence", 0))[:20]
+    ]
+    return render("batch_report.html", source=source, rows=rows, skipped=skipped, themes=themes, chart=share_over_time_svg(rows), lowest=lowest)
 
 
 def write_report(source: Path | str, target: Path | str) -> tuple[int, int]:

@@ -73,3 +73,14 @@ def test_title_is_an_output_field(tmp_path):
     assert result.exit_code == 0, result.output
     lines = (tmp_path / "o.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "id,title,theme,error" and lines[1].startswith("a1,某市举办招商推介会,")
+
+
+def test_the_report_escapes_what_the_records_hold(tmp_path):
+    from service.batch.report import write_report
+
+    row = {"id": "<script>alert(1)</script>", "theme": "other", "theme_zh": "其他", "confidence": 0.5, "summary": "<b>摘要</b>", "keywords": [{"term": "<i>"}]}
+    source = tmp_path / "scored.jsonl"
+    source.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report(source, tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;摘要" in page and "&lt;i&gt;（1）" in page

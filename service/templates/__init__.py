@@ -1,0 +1,17 @@
+"""HTML pages the service and training write, as Jinja2 templates (autoescaped); ``render`` fills one."""
+
+from __future__ import annotations
+
+import functools
+
+import jinja2
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.PackageLoader("service", "templates"), autoescape=True, keep_trailing_newline=True)
+
+
+def render(name: str, **context) -> str:
+    """The template ``name`` (e.g. ``batch_report.html``) filled with ``context``."""
+    return _environment().get_template(name).render(**context)
