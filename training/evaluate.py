@@ -87,15 +87,16 @@ def confusion_svg(confusion: list[list[int]], names: dict[str, str], cell: int =
     """The confusion matrix as an inline SVG heat map (``names``: label id → Chinese name, in order)."""
     LABELS = list(names)  # noqa: N806
     n = len(LABELS)
-    pad = 110
+    pad = 140  # room for the row names at the left and the slanted column names above
     size = pad + n * cell
     top = max(max(row) for row in confusion) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" font-family="sans-serif" font-size="12">']
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size + 90}" height="{size}" font-family="sans-serif" font-size="12">']
     for i, label in enumerate(LABELS):
         name = html.escape(f"{label} {names[label]}")
         parts.append(f'<text x="{pad - 6}" y="{pad + i * cell + cell / 2 + 4}" text-anchor="end">{name}</text>')
         parts.append(
-            f'<text x="{pad + i * cell + cell / 2}" y="{pad - 8}" text-anchor="end" transform="rotate(-40 {pad + i * cell + cell / 2} {pad - 8})">{name}</text>'
+            f'<text x="{pad + i * cell + cell / 2}" y="{pad - 8}" text-anchor="start" '
+            f'transform="rotate(-40 {pad + i * cell + cell / 2} {pad - 8})">{name}</text>'
         )
         for j, count in enumerate(confusion[i]):
             shade = int(255 - 200 * count / top)
@@ -107,52 +108,13 @@ def confusion_svg(confusion: list[list[int]], names: dict[str, str], cell: int =
     return "".join(parts)
 
 
-def reliability_html(figures: dict | None) -> str:
-    """The reliability section of the HTML report (empty without figures)."""
-    if not figures:
-        return ""
-    rows = "".join(
-        f"<tr><td>{row['lo']:.1f}–{row['hi']:.1f}</td><td>{row['n']}</td><td>{row['confidence']:.3f}</td><td>{row['accuracy']:.3f}</td></tr>"
-        for row in figures["bins"]
-        if row["n"]
-    )
-    note = "" if figures.get("temperature") else " The model has no calibration (a version trained before it)."
-    return (
-        f"<h2>Reliability of confidence</h2><p id='calibration'>mean confidence {figures['mean_confidence']:.3f} · accuracy {figures['accuracy']:.3f}"
-        f" · ECE {figures['ece']:.3f} (10 equal-width bins).{note}</p>"
-        f"<table><tr><th>confidence</th><th>n</th><th>mean confidence</th><th>accuracy</th></tr>{rows}</table>"
-    )
-
-
 def write_html(report: dict, path: Path | str, name: str = "") -> Path:
-    """An HTML report with the figures, a confusion-matrix picture and the worst errors."""
-    esc = html.escape
+    """An HTML report with the figures, a confusion-matrix picture and the worst errors (``service/templates/evaluation.html``)."""
+    from service.templates import render
+
     names = report.get("names_zh") or {label: label for label in report["per_class"]}
-    rows = "".join(
-        f"<tr><td>{esc(label)} {esc(names.get(label, label))}</td><td>{r['precision']:.3f}</td><td>{r['recall']:.3f}</td>"
-        f"<td>{r['f1']:.3f}</td><td>{r['support']}</td></tr>"
-        for label, r in report["per_class"].items()
-    )
-    errors = "".join(
-        f"<tr><td>{esc(e['id'])}</td><td>{esc(e['title'])}</td><td>{e['label']}</td><td>{e['predicted']}</td>"
-        f"<td>{e['confidence']:.2f}</td><td>{esc('、'.join(e['evidence']))}</td></tr>"
-        for e in report["worst_errors"]
-    )
-    page = f"""<!doctype html>
-<html lang="zh"><head><meta charset="utf-8"><title>zonedigest evaluation {esc(name)}</title>
-<style>body{{font-family:sans-serif;margin:2em;max-width:960px}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px}}.big{{font-size:1.4em}}</style></head><body>
-<h1>Evaluation {esc(name)}</h1>
-<p>Model <code>{esc(report["model_version"])}</code>, {report["n"]} examples.</p>
-<p class="big" id="headline">accuracy {report["accuracy"]:.3f} · macro-F1 {report["macro_f1"]:.3f}
-· themes micro-F1 {report["themes_micro_f1"]:.3f}</p>
-<h2>Per class</h2><table><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>{rows}</table>
-<h2>Confusion matrix</h2><p>Rows: true label; columns: predicted.</p>{confusion_svg(report["confusion"], names)}
-{reliability_html(report.get("calibration"))}
-<h2>Most confident errors ({report["errors"]} in all)</h2>
-<table><tr><th>id</th><th>title</th><th>label</th><th>predicted</th><th>confidence</th><th>evidence</th></tr>{errors}</table>
-</body></html>
-"""
+    confusion = confusion_svg(report["confusion"], names)
+    page = render("evaluation.html", report=report, name=name, names=names, confusion=confusion, calibration=report.get("calibration"))
     path = Path(path)
     path.write_text(page, encoding="utf-8")
     return path

@@ -7,7 +7,6 @@ forced. The report (JSON, text and HTML, in the version's folder) says why.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -198,32 +197,19 @@ def write_reports(out_dir: Path, report: dict) -> None:
     """report.json, report.txt and report.html in the version's folder."""
     (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     (out_dir / "report.txt").write_text(format_report(report) + "\n", encoding="utf-8")
+    from service.templates import render
+
     rows = []
     for split, new in report["new"].items():
         current = report["current"].get(split, {})
         for label in report_labels(new, current):
-            now = new["per_class_f1"].get(label, 0.0)
             before = current.get("per_class_f1", {}).get(label)
-            delta = "" if before is None else f"{now - before:+.4f}"
-            colour = "" if before is None else (" style='color:#2e7d32'" if now >= before else " style='color:#c62828'")
-            before_cell = "—" if before is None else f"{before:.4f}"
-            name = html.escape(report.get("names_zh", {}).get(label, ""))
-            rows.append(f"<tr><td>{split}</td><td>{label} {name}</td><td>{now:.4f}</td><td>{before_cell}</td><td{colour}>{delta}</td></tr>")
-    verdict = "promoted" if report["promoted"] else "not promoted"
+            name = report.get("names_zh", {}).get(label, "")
+            rows.append({"split": split, "label": label, "name": name, "now": new["per_class_f1"].get(label, 0.0), "before": before})
     eces = "; ".join(
         f"{split}: {new['ece']:.4f}" + (f" (live {report['current'][split]['ece']:.4f})" if report["current"].get(split, {}).get("ece") is not None else "")
         for split, new in report["new"].items()
         if new.get("ece") is not None
     )
-    page = (
-        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>zonedigest training report</title>"
-        "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}"
-        "td,th{border:1px solid #ccd;padding:4px 10px}table{border-collapse:collapse}</style>"
-        f"</head><body><h1>Version {html.escape(report['version'])}: {verdict}</h1><p id='reason'>{html.escape(report['reason'])}</p>"
-        f"<p>{report['examples']} examples, {report['from_store']} of them from the examples store; parent {html.escape(str(report['parent']))}.</p>"
-        + (f"<p id='calibration'>Expected calibration error of confidence (10 bins): {eces}.</p>" if eces else "")
-        + "<table><tr><th>measured on</th><th>label</th><th>F1 new</th><th>F1 live</th><th>delta</th></tr>"
-        + "".join(rows)
-        + "</table></body></html>"
-    )
+    page = render("training_report.html", report=report, rows=rows, eces=eces)
     (out_dir / "report.html").write_text(page, encoding="utf-8")

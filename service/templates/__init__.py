@@ -12,6 +12,6 @@ def _environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.PackageLoader("service", "templates"), autoescape=True, keep_trailing_newline=True)
 
 
-def render(name: str, **context) -> str:
-    """The template ``name`` (e.g. ``batch_report.html``) filled with ``context``."""
-    return _environment().get_template(name).render(**context)
+def render(template: str, **context) -> str:
+    """The template of that file name (e.g. ``batch_report.html``) filled with ``context``."""
+    return _environment().get_template(template).render(**context)
