@@ -92,12 +92,56 @@ def install_legacy_modules() -> None:
             sys.modules[old] = importlib.import_module(new)
 
 
+# The types a zonedigest model is made of: nothing else is ever built from a model file.
+ALLOWED_TYPES = frozenset(
+    {
+        ("joblib.numpy_pickle", "NumpyArrayWrapper"),
+        ("numpy", "dtype"),
+        ("numpy", "ndarray"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "scalar"),
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy.core.multiarray", "scalar"),
+        ("sklearn.pipeline", "Pipeline"),
+        ("sklearn.pipeline", "FeatureUnion"),
+        ("sklearn.linear_model._logistic", "LogisticRegression"),
+        ("service.model.features", "PrepareDocuments"),
+        ("service.model.features", "ViewTfidf"),
+        ("service.model.features", "CharTfidf"),
+        ("service.model.features", "PolicyTermFeatures"),
+        ("service.model.archive", "ArchiveWords"),
+        ("service.model.archive", "ArchiveTopics"),
+        ("service.model.estimator", "ThemeEstimator"),
+    }
+)
+
+
+def _allowed(module: str, name: str) -> bool:
+    return (LEGACY_MODULES.get(module, module), name) in ALLOWED_TYPES
+
+
 def load_pipeline(model_dir: Path) -> object:
-    """The verified version's fitted Pipeline (call :func:`read_metadata` first)."""
-    import joblib
+    """The verified version's fitted Pipeline (call :func:`read_metadata` first).
+
+    The file is unpickled by joblib's unpickler with an allow-list (:data:`ALLOWED_TYPES`): a
+    model file naming any other type or function (a file crafted to run code when loaded) is
+    refused with a :class:`ModelError`, before anything of it is built.
+    """
+    from joblib.numpy_pickle import NumpyUnpickler
+
+    path = model_dir / MODEL_FILE
+
+    class AllowListUnpickler(NumpyUnpickler):
+        def find_class(self, module: str, name: str):
+            if not _allowed(module, name):
+                raise ModelError(f"{path}: the model holds {module}.{name}, which no zonedigest model is made of; refusing to load it")
+            return super().find_class(module, name)
 
     install_legacy_modules()
     try:
-        return joblib.load(model_dir / MODEL_FILE)
+        with open(path, "rb") as f:
+            return AllowListUnpickler(str(path), f, ensure_native_byte_order=True).load()
+    except ModelError:
+        raise
     except Exception as exc:  # a hash-verified file that still fails to load
-        raise ModelError(f"{model_dir / MODEL_FILE}: cannot load model ({type(exc).__name__}: {exc})") from None
+        raise ModelError(f"{path}: cannot load model ({type(exc).__name__}: {exc})") from None

@@ -60,3 +60,35 @@ def test_a_version_from_before_the_rooms_and_label_sets_still_loads_and_serves(s
         assert (a.theme, a.themes, a.evidence) == (b.theme, b.themes, b.evidence)
         assert np.isclose(sum(a.scores.values()), 1, atol=2e-3)
         assert a.confidence <= b.confidence + 1e-9  # every fitted temperature is below 1: calibration sharpens
+
+
+class _RunsCode:
+    """What a crafted model file holds: unpickling it would call a function of the attacker's choice."""
+
+    def __init__(self, marker) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        import pathlib
+
+        return (pathlib.Path.touch, (self.marker,))
+
+
+def test_a_model_holding_anything_but_a_models_types_is_refused_before_it_runs(tmp_path):
+    import json
+
+    import joblib
+    import pytest
+
+    from service.model.artifact import ModelError, sha256_file
+    from service.model.classifier import load_model
+
+    marker = tmp_path / "ran"
+    version = tmp_path / "v9"
+    version.mkdir()
+    joblib.dump({"pipeline": _RunsCode(marker)}, version / "model.joblib")
+    meta = {"format_version": 2, "version": "v9", "files": {"model.joblib": sha256_file(version / "model.joblib")}}
+    (version / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="pathlib.Path.touch, which no zonedigest model is made of"):
+        load_model(version)
+    assert not marker.exists()
