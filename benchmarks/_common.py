@@ -41,6 +41,18 @@ def archive(name: str, limit: int | None = None) -> list[dict]:
         return [json.loads(line) for line in islice(f, limit)]
 
 
+def archive_articles(ids: set[str]) -> dict[str, dict]:
+    """The records of both archives whose id is in ``ids``, by id."""
+    out = {}
+    for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
+        with gzip.open(SHARED / name, "rt", encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                if row["id"] in ids:
+                    out[row["id"]] = row
+    return out
+
+
 def median_seconds(fn: Callable[[], object], repeat: int = 3) -> float:
     """Median wall time of ``repeat`` calls of ``fn``."""
     times = []

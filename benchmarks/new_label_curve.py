@@ -28,13 +28,12 @@ only in their examples.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import random
 import statistics
 import time
 
-from _common import ROOT, SHARED
+from _common import ROOT, SHARED, archive_articles
 from sklearn.metrics import f1_score
 
 from service.batch.inputs import Record
@@ -54,17 +53,6 @@ POOL_FILE = ROOT / "benchmarks" / "data" / "technology_pool.jsonl"  # articles a
 REVIEW_FILE = ROOT / "benchmarks" / "data" / "technology_review.jsonl"
 SECOND_READER_FILE = ROOT / "benchmarks" / "data" / "technology_second_reader.jsonl"  # the held-out 300, read again
 REVIEWED = 40
-
-
-def archive_articles(ids: set[str]) -> dict[str, dict]:
-    out = {}
-    for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
-        with gzip.open(SHARED / name, "rt", encoding="utf-8") as f:
-            for line in f:
-                row = json.loads(line)
-                if row["id"] in ids:
-                    out[row["id"]] = row
-    return out
 
 
 def labeled(rows: list[dict], articles: dict[str, dict]) -> list[Example]:

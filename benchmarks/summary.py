@@ -423,22 +423,13 @@ def lcs_f1(a: str, b: str) -> float:
 
 def editor_articles(part: str) -> list[dict]:
     """The editors' articles of ``part`` (learn, measure or all) with their texts and each editor's picked sentences."""
-    import gzip
-
-    from _common import ROOT, SHARED
+    from _common import ROOT, archive_articles
 
     from service.text.sentences import split_sentences
 
     rows = [json.loads(line) for line in (ROOT / "benchmarks" / "data" / EDITOR_PICKS).read_text(encoding="utf-8").splitlines()]
     rows = [r for r in rows if (part == "all" or r["part"] == part) and r.get("B")]  # measured where two editors read it
-    wanted = {r["id"] for r in rows}
-    texts = {}
-    for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
-        with gzip.open(SHARED / name, "rt", encoding="utf-8") as f:
-            for line in f:
-                record = json.loads(line)
-                if record["id"] in wanted:
-                    texts[record["id"]] = record
+    texts = archive_articles({r["id"] for r in rows})
     for r in rows:
         r["title"], r["text"] = texts[r["id"]]["title"], texts[r["id"]]["text"]
         sentences = [s.text for s in split_sentences(r["text"], split_long=False) if not s.boilerplate]

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 
 from service.batch.inputs import InputError, check_inputs, read_records
 from service.model.archive import ArchiveTopics, ArchiveViews, ArchiveWords
 from service.model.artifact import sha256_file
-from service.model.features import Prepared, PrepareDocuments, compose, smooth_idf, tfidf_rows
+from service.model.features import Prepared, PrepareDocuments, compose, count_matrix, smooth_idf, tfidf_rows
 from training.data import DataError
 
 MIN_ARTICLES = 100  # fewer give no topics worth learning
@@ -170,15 +169,7 @@ def learn_archive(docs: list[Prepared], n_topics: int = TOPICS, max_words: int =
     words = sorted(t for _, t in kept)
     vocabulary = {t: i for i, t in enumerate(words)}
     idf = smooth_idf(np.array([df[t] for t in words], dtype=np.float64), len(docs))
-    get = vocabulary.get
-    indptr, indices, counts = [0], [], []
-    for doc in docs:
-        found = Counter(map(get, doc.body))
-        found.pop(None, None)
-        indices.extend(found.keys())
-        counts.extend(found.values())
-        indptr.append(len(indices))
-    matrix = sp.csr_matrix((np.asarray(counts, np.float64), np.asarray(indices, np.int32), np.asarray(indptr)), shape=(len(docs), len(words)))
+    matrix = count_matrix([doc.body for doc in docs], vocabulary)
     n_topics = min(n_topics, len(docs) - 1, len(words) - 1)
     svd = TruncatedSVD(n_components=n_topics, n_iter=5, random_state=seed).fit(tfidf_rows(matrix, idf))
     idf = idf.astype(np.float32)

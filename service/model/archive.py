@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from service.model.features import Prepared, ViewTfidf
+from service.model.features import Prepared, ViewTfidf, count_matrix
 
 
 class ArchiveWords(ViewTfidf):
@@ -106,15 +106,7 @@ class ArchiveTopics(BaseEstimator, TransformerMixin):
         return (out / norm if norm > 0 else out).astype(np.float64)
 
     def transform(self, docs):  # noqa: D102 - scikit-learn contract: the rows of row(), as one sparse product
-        get = self.vocabulary.get
-        indptr, indices, counts = [0], [], []
-        for doc in docs:
-            found = Counter(map(get, doc.body))
-            found.pop(None, None)
-            indices.extend(found.keys())
-            counts.extend(found.values())
-            indptr.append(len(indices))
-        tf = sp.csr_matrix((np.asarray(counts, np.float32), np.asarray(indices, np.int32), np.asarray(indptr)), shape=(len(docs), len(self.vocabulary)))
+        tf = count_matrix([doc.body for doc in docs], self.vocabulary, np.float32)
         tf.data = 1.0 + np.log(tf.data)
         rows = np.asarray(tf @ self._projection(), dtype=np.float64)
         norms = np.sqrt((rows * rows).sum(axis=1, keepdims=True))

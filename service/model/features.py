@@ -117,6 +117,20 @@ def smooth_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     return np.log((1 + n_docs) / (1 + df)) + 1
 
 
+def count_matrix(token_lists, vocabulary: dict[str, int], dtype=np.float64) -> sp.csr_matrix:
+    """How often each word of ``vocabulary`` occurs in each token list (one row a list); other words are left out."""
+    get = vocabulary.get
+    indptr, indices, counts = [0], [], []
+    for tokens in token_lists:
+        found = Counter(map(get, tokens))
+        found.pop(None, None)
+        indices.extend(found.keys())
+        counts.extend(found.values())
+        indptr.append(len(indices))
+    data = (np.asarray(counts, dtype=dtype), np.asarray(indices, dtype=np.int32), np.asarray(indptr))
+    return sp.csr_matrix(data, shape=(len(indptr) - 1, len(vocabulary)))
+
+
 def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """Sublinear TF (1 + log count) times IDF, each row L2-normalised."""
     counts = counts.tocsr()
@@ -169,19 +183,7 @@ class ViewTfidf(BaseEstimator, TransformerMixin):
 
     def transform(self, docs):  # noqa: D102 - scikit-learn contract
         check_is_fitted(self, "vocabulary_")
-        get = self.vocabulary_.get
-        indptr, indices, counts = [0], [], []
-        for doc in docs:
-            found = Counter(map(get, self._features(doc)))
-            found.pop(None, None)
-            indices.extend(found.keys())
-            counts.extend(found.values())
-            indptr.append(len(indices))
-        matrix = sp.csr_matrix(
-            (np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
-            shape=(len(docs), len(self.vocabulary_)),
-        )
-        return tfidf_rows(matrix, self.idf_)
+        return tfidf_rows(count_matrix([self._features(doc) for doc in docs], self.vocabulary_), self.idf_)
 
     def get_feature_names_out(self, input_features=None):  # noqa: D102
         names = np.empty(len(self.vocabulary_), dtype=object)
