@@ -76,8 +76,11 @@ def classify(source: str, title: str | None, split: bool, as_json: bool, model_d
 
     document = _read_document(source)
     analyzer = Analyzer(_load(model_dir))
-    articles = articles_of(document) if split else _warn_if_bulletin(document, source, "classify --split")
-    items = [(a.title, a.text) for a in articles] if articles else [(title or document.title, document.text)]
+    if split:
+        items = [(a.title, a.text) for a in articles_of(document)] or [(title or document.title, document.text)]
+    else:
+        _warn_if_bulletin(document, source, "classify --split")
+        items = [(title or document.title, document.text)]
     for n, ((item_title, item_text), p) in enumerate(zip(items, analyzer.classify_many(items)), 1):
         if as_json:
             click.echo(json.dumps({"n": n, "title": item_title or "", **p}, ensure_ascii=False))
