@@ -105,7 +105,7 @@ def live_model_dir(models: Path) -> Path | None:
     user's first version, the shipped live one (what was served before)."""
     if current_version(models):
         return resolve_model_dir(models)
-    return resolve_model_dir(MODELS_DIR) if models == user_models_dir() and current_version(MODELS_DIR) else None
+    return resolve_model_dir(MODELS_DIR) if Path(models).resolve() == user_models_dir().resolve() and current_version(MODELS_DIR) else None
 
 
 def retrain(

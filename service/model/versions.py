@@ -65,7 +65,7 @@ def _order(name: str) -> tuple:
 
 def next_version(directory: Path) -> str:
     """``v<N+1>`` after the highest ``v<N>`` in the directory (and, for the user's, among the shipped ones)."""
-    folders = [directory, MODELS_DIR] if directory == user_models_dir() else [directory]
+    folders = [directory, MODELS_DIR] if Path(directory).resolve() == user_models_dir().resolve() else [directory]
     numbers = [int(m.group(1)) for d in folders if d.exists() for p in d.iterdir() if (m := re.fullmatch(r"v(\d+)", p.name))]
     return f"v{max(numbers, default=0) + 1}"
 
@@ -92,7 +92,7 @@ def rollback(directory: Path) -> str:
         promoted = []
     earlier = [v for v in promoted if v != current]
     if not earlier:
-        back = f"; remove {directory / 'CURRENT'} to serve the shipped model again" if directory == user_models_dir() else ""
+        back = f"; remove {directory / 'CURRENT'} to serve the shipped model again" if Path(directory).resolve() == user_models_dir().resolve() else ""
         raise ModelError(f"nothing to roll back to in {directory}: HISTORY has no version before {current}{back}")
     previous = earlier[-1]
     promote(directory, previous)
