@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint
 from pydantic.json_schema import models_json_schema
 
 from service.api.errors import CODES
 from service.api.schemas import REQUEST_MODELS, RESPONSE_MODELS
+from service.templates import render
 
 docs = Blueprint("docs", __name__)
 
@@ -141,7 +142,8 @@ def docs_page():
                     "status": status,
                 }
             )
-    return render_template("docs.html", description=document["info"]["description"], operations=operations, codes=sorted(CODES.items()))
+    page = render("docs.html", description=document["info"]["description"], operations=operations, codes=sorted(CODES.items()))
+    return page, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _resolve(schema: dict, components: dict) -> dict:

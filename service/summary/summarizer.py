@@ -151,12 +151,9 @@ class Summarizer:
             max_chars = DEFAULT_MAX_CHARS
         lexicon = self.lexicon or default_lexicon()
         dateline = parse_dateline(text) if text else None
-        sentences = [s for s in split_sentences(text, split_long=False) if not s.boilerplate]
-        body = candidate_units(text, sentences)
+        sentences, body, tokens, doc_tf = self._units(text)
         if not body:
             return Summary("", [], [], dateline=dateline)
-        tokens = [self._tokens(s.text) for s in body]
-        doc_tf = Counter(t for sent in tokens for t in sent)
         units = {id(s) for s in body}  # keywords read the whole article, headings and list lines too
         whole_tf = doc_tf + Counter(t for s in sentences[:MAX_CANDIDATES] if id(s) not in units for t in self._tokens(s.text))
         keywords = self._keywords(whole_tf, lexicon, n_keywords)
@@ -216,11 +213,17 @@ class Summarizer:
             out.append(ScoredSentence(sentence.text, sentence.start, sentence.end, round(score, 4), terms))
         return out
 
+    def _units(self, text: str):
+        """The text's sentences (no boilerplate), the units a summary may take, their words, and the words' counts."""
+        sentences = [s for s in split_sentences(text, split_long=False) if not s.boilerplate]
+        body = candidate_units(text, sentences)
+        tokens = [self._tokens(s.text) for s in body]
+        return sentences, body, tokens, Counter(t for sent in tokens for t in sent)
+
     def hand_scored(self, text: str, *, title: str | None = None, themes: list[str] | tuple[str, ...] = ()) -> list[ScoredSentence]:
         """The sentences a summary of ``text`` may take, with their hand-weighted scores (what salience is learned on)."""
-        body = candidate_units(text)
-        tokens = [self._tokens(s.text) for s in body]
-        return self._score(body, tokens, Counter(t for sent in tokens for t in sent), self.lexicon or default_lexicon(), title or "", themes)
+        _, body, tokens, doc_tf = self._units(text)
+        return self._score(body, tokens, doc_tf, self.lexicon or default_lexicon(), title or "", themes)
 
     @staticmethod
     def salience_features(scored: list[ScoredSentence], title: str) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""HTML pages the service and training write, as Jinja2 templates (autoescaped); ``render`` fills one."""
+"""HTML pages for people, as Jinja2 templates (autoescaped): /docs, the batch, evaluation and training reports; ``render`` fills one."""
 
 from __future__ import annotations
 
