@@ -1,0 +1,141 @@
+"""Per-article cost of classify, summarize and analyze against the tokenizer alone, before against
+after, and what the outputs of the two trees differ in.
+
+Usage: python benchmarks/one_pass.py [--before REF] [--articles N] [--timing N]
+
+The tree at ``REF`` (default ``b34fe14``, the code before one pass over the text) is written to a
+temporary folder with ``git archive``; the same measuring code then runs once in a fresh process
+for each tree, pinned to one core, with each tree's own shipped model:
+
+- milliseconds per article, one article a call, on the first ``--timing`` stories of each archive:
+  the tokenizer alone (``cut``), classify, summarize, analyze; and analyze in chunks of 256, as
+  ``zonedigest score`` calls it (median of 3 passes);
+- analyze of the first 766-character national story, one call (median of 200);
+- outputs of ``analyze_many`` on the first ``--articles`` stories of each archive, compared field
+  by field between the trees, with a few differing sentences shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+from _common import ROOT, archive
+
+STORY_CHARS = 766
+FIELDS = ("theme", "scores", "themes", "evidence", "summary", "keywords", "dateline", "warnings")
+
+
+def _per_article(fn, items, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for item in items:
+            fn(item)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) / len(items) * 1000
+
+
+def measure(tree: Path, articles: int, timing: int, out: Path) -> None:
+    """Run inside a tree (its folder first on sys.path): timings and outputs as JSON to ``out``."""
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    from service.analyzer import Analyzer
+    from service.model.classifier import load_model
+    from service.text.tokenizer import cut
+
+    analyzer = Analyzer(load_model(tree / "models"))
+    report: dict = {"version": analyzer.model_version, "timing": {}, "outputs": {}}
+    for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
+        rows = archive(name, articles)
+        items = [(r.get("title"), r["text"]) for r in rows]
+        timed = items[:timing]
+        analyzer.analyze_many(timed[:50])  # dictionary and caches loaded, outside the timing
+        figures = {
+            "chars": statistics.mean(len(t) for _, t in timed),
+            "tokenizer": _per_article(lambda it: cut(it[1]), timed),
+            "classify": _per_article(lambda it: analyzer.classify_many([it]), timed),
+            "summarize": _per_article(lambda it: analyzer.summarizer.summarize(it[1], title=it[0]), timed),
+            "analyze": _per_article(lambda it: analyzer.analyze(it[1], it[0]), timed),
+            "analyze_chunks": _per_article(lambda chunk: analyzer.analyze_many(chunk), [timed[i : i + 256] for i in range(0, len(timed), 256)]) / 256,
+        }
+        report["timing"][name] = figures
+        results = analyzer.analyze_many(items)
+        report["outputs"][name] = [{"id": r["id"], **{k: res.get(k) for k in FIELDS}} for r, res in zip(rows, results)]
+        if name.startswith("archive_xwlb"):
+            story = next((r.get("title"), r["text"]) for r in archive(name) if len(r["text"]) == STORY_CHARS)
+            analyzer.analyze(story[1], story[0])
+            once = []
+            for _ in range(200):
+                start = time.perf_counter()
+                analyzer.analyze(story[1], story[0])
+                once.append(time.perf_counter() - start)
+            report["story_ms"] = statistics.median(once) * 1000
+    out.write_text(json.dumps(report, ensure_ascii=False))
+
+
+def run_tree(tree: Path, articles: int, timing: int, out: Path) -> dict:
+    code = (
+        f"import sys; from pathlib import Path; sys.path[:0] = [{str(tree)!r}, {str(ROOT / 'benchmarks')!r}]; import one_pass; "
+        f"one_pass.measure(Path({str(tree)!r}), {articles}, {timing}, Path({str(out)!r}))"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=tree, check=True)
+    return json.loads(out.read_text())
+
+
+def compare(before: list[dict], after: list[dict]) -> tuple[dict, list[str]]:
+    """How many articles differ in each field, the largest score change, and a few differing summaries."""
+    differ = {k: 0 for k in FIELDS}
+    largest, shown = 0.0, []
+    for b, a in zip(before, after):
+        for k in FIELDS:
+            if k == "scores":
+                change = max(abs(b[k][t] - a[k].get(t, 0.0)) for t in b[k])
+                largest = max(largest, change)
+                differ[k] += change > 1e-3
+            else:
+                differ[k] += b[k] != a[k]
+        if b["summary"] != a["summary"] and len(shown) < 4:
+            shown.append(f"  {b['id']}\n    before: {b['summary'][:90]}\n    after:  {a['summary'][:90]}")
+    return {**differ, "largest score change": round(largest, 4)}, shown
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--before", default="b34fe14", help="git ref of the code to compare against")
+    parser.add_argument("--articles", type=int, default=2000, help="articles of each archive whose outputs are compared")
+    parser.add_argument("--timing", type=int, default=1000, help="articles of each archive timed")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        before_tree = Path(tmp) / "before"
+        before_tree.mkdir()
+        archive_tar = Path(tmp) / "before.tar"
+        subprocess.run(["git", "archive", "-o", str(archive_tar), args.before], cwd=ROOT, check=True)
+        with tarfile.open(archive_tar) as tar:
+            tar.extractall(before_tree, filter="data")
+        before = run_tree(before_tree, args.articles, args.timing, Path(tmp) / "before.json")
+        after = run_tree(ROOT, args.articles, args.timing, Path(tmp) / "after.json")
+    print(f"one core; before = {args.before} ({before['version']}), after = this tree ({after['version']}); ms per article, median of 3 passes\n")
+    print(f"{'archive':<24}{'chars':>7}  {'step':<16}{'before':>9}{'after':>9}{'after/before':>14}{'after/tokenizer':>17}")
+    for name, figures in after["timing"].items():
+        old = before["timing"][name]
+        for step in ("tokenizer", "classify", "summarize", "analyze", "analyze_chunks"):
+            ratio, floor = figures[step] / old[step], figures[step] / figures["tokenizer"]
+            print(f"{name:<24}{figures['chars']:>7.0f}  {step:<16}{old[step]:>9.3f}{figures[step]:>9.3f}{ratio:>14.2f}{floor:>17.1f}")
+    old, new = before["story_ms"], after["story_ms"]
+    print(f"\nanalyze one {STORY_CHARS}-character story: before {old:.3f} ms, after {new:.3f} ms ({new / old:.2f}x)")
+    for name in after["outputs"]:
+        counts, shown = compare(before["outputs"][name], after["outputs"][name])
+        print(f"\n{name}: {len(after['outputs'][name])} articles; articles whose field differs: {counts}")
+        print("\n".join(shown))
+
+
+if __name__ == "__main__":
+    main()
