@@ -24,7 +24,6 @@ from service.model.artifact import FORMAT_VERSION, MODEL_FILE, sha256_file
 from service.model.estimator import ThemeEstimator, reweight_other
 from service.model.features import CharTfidf, PolicyTermFeatures, PrepareDocuments, ViewTfidf, compose
 from service.text.lexicon import default_lexicon
-from service.text.tokenizer import add_terms
 from training.calibration import calibrate_out_of_fold
 from training.data import Example, data_hash
 from training.metrics import classification_metrics
@@ -128,8 +127,7 @@ def out_of_fold_proba(
     """
     from joblib import Parallel, delayed
 
-    add_terms(labels.extra_terms())  # seed terms segmented whole before anything is tokenised
-    docs = PrepareDocuments().transform(documents(examples))  # clean and tokenise once for all folds
+    docs = PrepareDocuments(terms=tuple(labels.extra_terms())).transform(documents(examples))  # prepared once for all folds, seed terms whole
     truth = np.array([ex.label for ex in examples])
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     n_jobs = n_jobs or min(folds, os.cpu_count() or 1)
@@ -183,7 +181,7 @@ def _salience(path: Path | str, unlabeled: Unlabeled | None, model: Pipeline, pa
     ids = sorted(unlabeled.texts)
     themes = {i: p.themes for i, p in zip(ids, classifier.predict([compose(*unlabeled.texts[i]) for i in ids], evidence=0))}
     extra = labels.extra_terms()
-    summarizer = Summarizer(idf=classifier.idf(), lexicon=default_lexicon().extended(extra) if extra else None)
+    summarizer = Summarizer(idf=classifier.idf(), lexicon=default_lexicon().extended(extra) if extra else None, tokenizer=classifier.tokenizer)
     salience, info = learn_salience(path, rows, unlabeled.texts, summarizer, themes)
     return {**salience.to_json(), "learned_from": info}
 

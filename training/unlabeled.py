@@ -21,7 +21,7 @@ import numpy as np
 from service.batch.inputs import InputError, check_inputs, read_records
 from service.model.archive import ArchiveTopics, ArchiveViews, ArchiveWords
 from service.model.artifact import sha256_file
-from service.model.features import Prepared, PrepareDocuments, compose, count_matrix, smooth_idf, tfidf_rows
+from service.model.features import ModelView, PrepareDocuments, compose, count_matrix, smooth_idf, tfidf_rows
 from training.data import DataError
 
 MIN_ARTICLES = 100  # fewer give no topics worth learning
@@ -45,7 +45,7 @@ class ArchiveError(DataError):
 class Unlabeled:
     """The usable articles of an archive, prepared once, and where they came from."""
 
-    docs: list[Prepared]
+    docs: list[ModelView]
     corpus: dict = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)  # the file each of ``docs`` came from
     texts: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # id → (title, text) of the ids asked to keep
@@ -55,7 +55,7 @@ class Unlabeled:
 class PseudoLabeled:
     """Archive articles labeled by a first model (self-training): added to every training fit."""
 
-    docs: list[Prepared]
+    docs: list[ModelView]
     labels: list[str]
     themes: list[tuple[str, ...]]
 
@@ -100,7 +100,7 @@ def read_unlabeled(
     excluded = read_exclude_ids(exclude_ids) if exclude_ids else set()
     prepare = PrepareDocuments()
     files: dict[str, Counter] = {}
-    docs: list[Prepared] = []
+    docs: list[ModelView] = []
     sources: list[str] = []
     texts: dict[str, tuple[str | None, str]] = {}
     bar = tqdm(desc="reading the archive", unit=" articles", disable=None, mininterval=1.0)
@@ -157,7 +157,7 @@ def _file_entry(path: str, files: dict[str, Counter]) -> dict:
     return {"file": p.name, "sha256": sha256_file(p), **{k: counts[k] for k in ("records", "used", "excluded", "unreadable")}}
 
 
-def learn_archive(docs: list[Prepared], n_topics: int = TOPICS, max_words: int = MAX_WORDS, min_df: int = MIN_DF, seed: int = 0) -> tuple[ArchiveViews, dict]:
+def learn_archive(docs: list[ModelView], n_topics: int = TOPICS, max_words: int = MAX_WORDS, min_df: int = MIN_DF, seed: int = 0) -> tuple[ArchiveViews, dict]:
     """The archive's vocabulary, IDF and latent topics (a truncated SVD of its TF-IDF rows)."""
     from sklearn.decomposition import TruncatedSVD
 

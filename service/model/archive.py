@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from service.model.features import Prepared, ViewTfidf, count_matrix
+from service.model.features import ModelView, ViewTfidf, count_matrix
 
 
 class ArchiveWords(ViewTfidf):
@@ -47,7 +47,7 @@ class ArchiveWords(ViewTfidf):
 
 
 class ArchiveTopics(BaseEstimator, TransformerMixin):
-    """Prepared documents → unit-length rows of latent-topic weights.
+    """ModelView documents → unit-length rows of latent-topic weights.
 
     Parameters
     ----------
@@ -89,7 +89,7 @@ class ArchiveTopics(BaseEstimator, TransformerMixin):
         state.pop("_weights", None)  # derived: rebuilt on first use
         return state
 
-    def row(self, doc: Prepared) -> np.ndarray:
+    def row(self, doc: ModelView) -> np.ndarray:
         """The topic weights of one prepared document (unit length, or zeros)."""
         return self.row_of_counts(Counter(doc.body))
 

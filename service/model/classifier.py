@@ -10,8 +10,9 @@ import numpy as np
 from service.labels import LabelSet
 from service.model.artifact import load_pipeline, read_metadata, resolve_model_dir
 from service.model.estimator import apply_temperatures, label_temperatures
-from service.model.features import compose
 from service.model.scorer import CompiledScorer
+from service.text.article import Article
+from service.text.tokenizer import Tokenizer
 
 EVIDENCE_VIEWS = ("words__", "head__")
 COMPILED_MAX_DOCS = 16  # up to this many documents a call, the compiled scorer is faster
@@ -64,6 +65,15 @@ class ThemeClassifier:
         self._scorer = CompiledScorer(pipeline)
 
     @property
+    def tokenizer(self) -> Tokenizer:
+        """The tokenizer this version's articles are cut with (its themes' seed terms kept whole)."""
+        return self.pipeline.named_steps["prepare"].tokenizer
+
+    def article(self, text: str, title: str | None = None) -> Article:
+        """``text`` prepared once for this model, its summary and keywords."""
+        return Article(text, title, tokenizer=self.tokenizer)
+
+    @property
     def version(self) -> str:
         """Version string of this model."""
         return str(self.metadata.get("version", "unversioned"))
@@ -73,8 +83,8 @@ class ThemeClassifier:
         words = dict(self.pipeline.named_steps["features"].transformer_list)["words"]
         return {term: float(words.idf_[i]) for term, i in words.vocabulary_.items()}
 
-    def predict(self, docs: list[str], *, evidence: int = 5) -> list[Prediction]:
-        """Predictions for documents made with :func:`service.model.features.compose`.
+    def predict(self, docs: list[str | Article], *, evidence: int = 5) -> list[Prediction]:
+        """Predictions for articles (:meth:`article`) or documents made with :func:`service.model.features.compose`.
 
         A few documents go through the compiled scorer (no per-call validation cost); many
         go through the Pipeline's vectorised transforms. Both give the same numbers, calibrated
@@ -102,7 +112,7 @@ class ThemeClassifier:
 
     def classify(self, text: str, title: str | None = None) -> Prediction:
         """Prediction for one article."""
-        return self.predict([compose(title, text)])[0]
+        return self.predict([self.article(text, title)])[0]
 
     def _evidence(self, idx: np.ndarray, vals: np.ndarray, theme: str, n: int) -> list[dict]:
         """The terms of a document that pushed most toward ``theme`` (none for ``other``)."""

@@ -1,19 +1,16 @@
 """Feature views of a document, used inside the trained Pipeline.
 
-A *document* is the string ``compose(title, text)``: the title on the first line
-(empty when there is none), then the article. :class:`PrepareDocuments` cleans and
-tokenises each document once; the vectorizers and :class:`PolicyTermFeatures`
-then read its views. Classes here are stored by reference in model artifacts:
+A *document* is an :class:`service.text.article.Article` (prepared once, for the summary
+too), or the string ``compose(title, text)``: the title on the first line (empty when there
+is none), then the article. :class:`PrepareDocuments` takes each to the article's
+:class:`ModelView` (its words cut once); the vectorizers and :class:`PolicyTermFeatures` then
+read that view. Classes here are stored by reference in model artifacts:
 keep their names.
 """
 
 from __future__ import annotations
 
-import html
-from bisect import bisect_right
 from collections import Counter
-from itertools import accumulate
-from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,19 +19,9 @@ from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils.validation import check_is_fitted
 
 from service.labels import THEMES
+from service.text.article import Article, ModelView
 from service.text.lexicon import load_lexicon
-from service.text.prepare import clean, to_simplified
-from service.text.tokenizer import add_terms, content, cut
-
-HEAD_CHARS = 160
-
-
-class Prepared(NamedTuple):
-    """A document cleaned and tokenised once: what every feature view reads."""
-
-    head: list[str]  # tokens of title and lead
-    body: list[str]  # tokens of title and cleaned text
-    text: str  # cleaned title and text
+from service.text.tokenizer import Tokenizer, tokenizer_for
 
 
 def compose(title: str | None, text: str) -> str:
@@ -42,26 +29,25 @@ def compose(title: str | None, text: str) -> str:
     return f"{(title or '').strip()}\n{text}"
 
 
-def prepare_document(doc: str) -> Prepared:
-    """Clean a composed document (no datelines or bylines) and tokenise its views."""
-    title, _, text = to_simplified(html.unescape(doc)).partition("\n")
-    title, text = clean(title), clean(text)
-    title_tokens = content(cut(title)) if title else []
-    words = cut(text)
-    split = bisect_right(list(accumulate(map(len, words))), HEAD_CHARS)  # the lead: words within HEAD_CHARS
-    lead, rest = content(words[:split]), content(words[split:])
-    return Prepared(title_tokens + lead, title_tokens + lead + rest, f"{title}\n{text}")
+def prepare_document(doc: str | Article | ModelView, tokenizer: Tokenizer | None = None) -> ModelView:
+    """What the model reads of a document: an :class:`Article`'s view, or a composed string's (title
+    line, then text) prepared as an Article is."""
+    if isinstance(doc, ModelView):
+        return doc
+    if isinstance(doc, Article):
+        return doc.model_view
+    title, _, text = doc.partition("\n")
+    return Article(text, title, tokenizer=tokenizer).model_view
 
 
 class PrepareDocuments(BaseEstimator, TransformerMixin):
-    """Documents → :class:`Prepared` tuples (stateless).
+    """Documents (composed strings or :class:`Article` objects) → :class:`ModelView` tuples (stateless).
 
     Parameters
     ----------
     terms : tuple of str
-        Seed terms of the user's themes: the tokenizer keeps them whole before any document
-        is cut, when training as when serving (a model first trained in a process would
-        otherwise learn from documents cut without them).
+        Seed terms of the user's themes: the model's own tokenizer keeps them whole, when training
+        as when serving (:func:`service.text.tokenizer.tokenizer_for`); no other model sees them.
     """
 
     def __init__(self, terms: tuple[str, ...] = ()) -> None:
@@ -69,16 +55,18 @@ class PrepareDocuments(BaseEstimator, TransformerMixin):
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__({"terms": (), **state})  # versions saved before seed terms
-        if self.terms:
-            add_terms(self.terms)
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        """The tokenizer this model's documents are cut with."""
+        return tokenizer_for(self.terms)
 
     def fit(self, docs, y=None):  # noqa: D102 - scikit-learn contract
-        if self.terms:
-            add_terms(self.terms)  # before fit_transform cuts the training documents
         return self
 
     def transform(self, docs):  # noqa: D102 - scikit-learn contract
-        return [d if isinstance(d, Prepared) else prepare_document(d) for d in docs]
+        tokenizer = self.tokenizer
+        return [prepare_document(d, tokenizer) for d in docs]
 
     def __sklearn_is_fitted__(self) -> bool:
         return True
@@ -139,7 +127,7 @@ def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
 
 
 class ViewTfidf(BaseEstimator, TransformerMixin):
-    """TF-IDF over the words of one view of :class:`Prepared` documents.
+    """TF-IDF over the words of one view of :class:`ModelView` documents.
 
     Parameters
     ----------
@@ -162,7 +150,7 @@ class ViewTfidf(BaseEstimator, TransformerMixin):
         self.min_df = min_df
         self.max_features = max_features
 
-    def _features(self, doc: Prepared) -> list[str]:
+    def _features(self, doc: ModelView) -> list[str]:
         if self.view == "head":
             return doc.head
         if self.view == "body":
@@ -274,7 +262,7 @@ class PolicyTermFeatures(BaseEstimator, TransformerMixin):
         The model's theme ids, in order (the shipped four when None).
     extra_terms : dict or None
         Seed terms of the label set (term → label ids), counted as the lexicon's terms are
-        and added to the tokenizer when the model is fitted or loaded.
+        kept whole by the model's tokenizer (:class:`PrepareDocuments` holds them too).
 
     Attributes
     ----------
@@ -288,10 +276,7 @@ class PolicyTermFeatures(BaseEstimator, TransformerMixin):
         self.extra_terms = extra_terms
 
     def __setstate__(self, state: dict) -> None:
-        state = {"themes": None, "extra_terms": None, **state}  # versions saved before label sets
-        super().__setstate__(state)
-        if self.extra_terms:
-            add_terms(self.extra_terms)
+        super().__setstate__({"themes": None, "extra_terms": None, **state})  # versions saved before label sets
 
     def theme_ids(self) -> tuple[str, ...]:
         """The themes counted, in column order."""
@@ -299,8 +284,6 @@ class PolicyTermFeatures(BaseEstimator, TransformerMixin):
 
     def fit(self, docs, y=None):  # noqa: D102 - scikit-learn contract
         lexicon = load_lexicon(self.lexicon_path).extended(dict(self.extra_terms or {}))
-        if self.extra_terms:
-            add_terms(self.extra_terms)
         themes = self.theme_ids()
         terms = {t: tuple(themes.index(x) for x in tags if x in themes) for t, tags in lexicon.terms.items()}
         self.terms_ = {t: idx for t, idx in terms.items() if idx}
@@ -314,7 +297,7 @@ class PolicyTermFeatures(BaseEstimator, TransformerMixin):
                 counts[j] += 1
         return counts
 
-    def row(self, doc: Prepared) -> np.ndarray:
+    def row(self, doc: ModelView) -> np.ndarray:
         """The features of one prepared document."""
         head, body = self._counts(doc.head), self._counts(doc.body)
         return np.concatenate([np.log1p(head), np.log1p(body), np.log1p(body / max(len(doc.body), 1) * 100)])

@@ -13,7 +13,8 @@ from collections import Counter
 import numpy as np
 
 from service.model.archive import ArchiveTopics
-from service.model.features import CharTfidf, PolicyTermFeatures, Prepared, ViewTfidf, char_codes, prepare_document
+from service.model.features import CharTfidf, ModelView, PolicyTermFeatures, ViewTfidf, char_codes, prepare_document
+from service.text.article import Article
 
 
 def _normalized(indices: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -25,6 +26,7 @@ class CompiledScorer:
     """Decision values of the primary model and the theme-presence models for documents."""
 
     def __init__(self, pipeline) -> None:
+        self.prepare = pipeline.named_steps["prepare"]
         union = pipeline.named_steps["features"]
         weights = union.transformer_weights or {}
         self.views = []
@@ -50,7 +52,7 @@ class CompiledScorer:
         if "other" in estimator.classes_:  # the prior correction, as a logit offset
             self.bias[list(estimator.classes_).index("other")] += estimator.log_other_weight
 
-    def _features(self, doc: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    def _features(self, doc: ModelView) -> tuple[np.ndarray, np.ndarray]:
         parts_i, parts_v = [], []
         words = {"head": Counter(doc.head), "body": Counter(doc.body)}  # each view's words counted once, not once a vocabulary
         for transformer, offset, weight in self.views:
@@ -89,10 +91,10 @@ class CompiledScorer:
             return np.empty(0, dtype=np.int64), np.empty(0)
         return np.concatenate(parts_i), np.concatenate(parts_v)
 
-    def score(self, doc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def score(self, doc: str | Article) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(primary probabilities in the estimator's class order, presence probabilities in the
-        estimator's ``themes_`` order, feature indices, feature values) of one composed document."""
-        idx, vals = self._features(prepare_document(doc))
+        estimator's ``themes_`` order, feature indices, feature values) of one article or composed document."""
+        idx, vals = self._features(prepare_document(doc, self.prepare.tokenizer))
         z = vals @ self.weights[idx] + self.bias
         logits = z[: self.n_classes]
         proba = np.exp(logits - logits.max())

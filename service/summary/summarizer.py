@@ -27,10 +27,9 @@ import numpy as np
 
 from service.summary.salience import Salience, sentence_features
 from service.summary.units import FACT, SLOGAN, glued_heading, is_filler, is_heading, needs_antecedent
-from service.text.dateline import parse_dateline
+from service.text.article import Article
 from service.text.lexicon import Lexicon, default_lexicon
-from service.text.sentences import split_sentences
-from service.text.tokenizer import Tokenizer, tokenize
+from service.text.tokenizer import Tokenizer
 
 DEFAULT_MAX_CHARS = 120
 MAX_CANDIDATES = 400  # sentences scored in a very long text (the rest rarely lead a summary)
@@ -87,9 +86,9 @@ def _similarity(a: set[str], b: set[str]) -> float:
 def candidate_units(text: str, candidates: list | None = None) -> list:
     """The sentences a summary may take, in order: no boilerplate, no headings, never cut at ，/、
     (a text of nothing but headings falls back to them). ``candidates``: the text's sentences
-    without boilerplate, when already split."""
+    without boilerplate (an :class:`Article`'s), when already split."""
     if candidates is None:
-        candidates = [s for s in split_sentences(text, split_long=False) if not s.boilerplate]
+        candidates = Article(text).sentences
     return ([s for s in candidates if not is_heading(s) and not glued_heading(s, text)] or candidates)[:MAX_CANDIDATES]
 
 
@@ -129,12 +128,9 @@ class Summarizer:
         self._word_info: dict[str, tuple] = {}
         self._word_info_lexicon: Lexicon | None = None
 
-    def _tokens(self, text: str) -> list[str]:
-        return self.tokenizer.tokenize(text) if self.tokenizer else tokenize(text)
-
     def summarize(
         self,
-        text: str,
+        text: str | Article,
         *,
         title: str | None = None,
         themes: list[str] | tuple[str, ...] = (),
@@ -142,36 +138,38 @@ class Summarizer:
         max_sentences: int | None = None,
         n_keywords: int = 10,
     ) -> Summary:
-        """Summary of ``text`` within ``max_chars`` (default 120) or ``max_sentences``.
+        """Summary of ``text`` (an :class:`Article`, or a string prepared here) within ``max_chars``
+        (default 120) or ``max_sentences``.
 
         A text within budget comes back whole; when the single best sentence is
         longer than ``max_chars`` it is returned whole with ``over_budget=True``.
         """
         if max_chars is None and max_sentences is None:
             max_chars = DEFAULT_MAX_CHARS
+        article = text if isinstance(text, Article) else Article(text, title, tokenizer=self.tokenizer)
+        title = article.title if title is None else title
         lexicon = self.lexicon or default_lexicon()
-        dateline = parse_dateline(text) if text else None
-        sentences, body, tokens, doc_tf = self._units(text)
+        body, tokens, doc_tf, shown = self._units(article)
         if not body:
-            return Summary("", [], [], dateline=dateline)
+            return Summary("", [], [], dateline=article.dateline)
         units = {id(s) for s in body}  # keywords read the whole article, headings and list lines too
-        whole_tf = doc_tf + Counter(t for s in sentences[:MAX_CANDIDATES] if id(s) not in units for t in self._tokens(s.text))
-        keywords = self._keywords(whole_tf, lexicon, n_keywords)
-        scored = self._score(body, tokens, doc_tf, lexicon, title or "", themes)
+        others = (words for s, words in zip(article.sentences[:MAX_CANDIDATES], article.sentence_words) if id(s) not in units)
+        keywords = self._keywords(doc_tf + Counter(t for words in others for t in words), lexicon, n_keywords)
+        scored = self._score(body, tokens, doc_tf, lexicon, title or "", themes, shown)
         if self.salience is not None:
             scored = self._learned(scored, title or "")
 
         total = sum(len(s.text) for s in body)
         if (max_chars is None or total <= max_chars) and (max_sentences is None or len(body) <= max_sentences):
-            return Summary("".join(s.text for s in scored), scored, keywords, dateline=dateline)
+            return Summary("".join(s.text for s in scored), scored, keywords, dateline=article.dateline)
         # A back-reference may follow only its antecedent (the sentence before it, with nothing between).
-        antecedent = {id(s): scored[i - 1] for i, s in enumerate(scored) if i and needs_antecedent(s.text)}
-        filler = {id(s) for i, s in enumerate(scored) if is_filler(s.text, opening=i == 0)}
+        antecedent = {id(s): scored[i - 1] for i, s in enumerate(scored) if i and needs_antecedent(body[i].text)}
+        filler = {id(s) for i, s in enumerate(scored) if is_filler(body[i].text, opening=i == 0)}
         chosen, over = self._select(scored, max_chars, max_sentences, self.weights["redundancy"], antecedent, filler)
         chosen.sort(key=lambda s: s.start)
-        return Summary("".join(s.text for s in chosen), chosen, keywords, over, dateline)
+        return Summary("".join(s.text for s in chosen), chosen, keywords, over, article.dateline)
 
-    def _score(self, body, tokens, doc_tf, lexicon: Lexicon, title: str, themes) -> list[ScoredSentence]:
+    def _score(self, body, tokens, doc_tf, lexicon: Lexicon, title: str, themes, shown: list[str] | None = None) -> list[ScoredSentence]:
         idf, default = self.idf, self.default_idf
         word_idf = {t: idf.get(t, default) for t in doc_tf}
         centroid = {t: word_idf[t] * (1 + math.log(c)) for t, c in doc_tf.items()}
@@ -210,20 +208,22 @@ class Summarizer:
                 score -= w["long"]
             if sentence.text.startswith(("“", "「")) and not FACT.search(sentence.text):
                 score -= w["quote"]
-            out.append(ScoredSentence(sentence.text, sentence.start, sentence.end, round(score, 4), terms))
+            out.append(ScoredSentence(shown[rank] if shown else sentence.text, sentence.start, sentence.end, round(score, 4), terms))
         return out
 
-    def _units(self, text: str):
-        """The text's sentences (no boilerplate), the units a summary may take, their words, and the words' counts."""
-        sentences = [s for s in split_sentences(text, split_long=False) if not s.boilerplate]
-        body = candidate_units(text, sentences)
-        tokens = [self._tokens(s.text) for s in body]
-        return sentences, body, tokens, Counter(t for sent in tokens for t in sent)
+    def _units(self, article: Article):
+        """The units a summary may take (:func:`candidate_units`), their words, the words' counts, and their text as shown."""
+        sentences = article.sentences
+        body = candidate_units(article.text, sentences)
+        where = {id(s): i for i, s in enumerate(sentences)}
+        tokens = [article.sentence_words[where[id(s)]] for s in body]
+        shown = [article.shown(where[id(s)]) for s in body]
+        return body, tokens, Counter(t for sent in tokens for t in sent), shown
 
     def hand_scored(self, text: str, *, title: str | None = None, themes: list[str] | tuple[str, ...] = ()) -> list[ScoredSentence]:
         """The sentences a summary of ``text`` may take, with their hand-weighted scores (what salience is learned on)."""
-        _, body, tokens, doc_tf = self._units(text)
-        return self._score(body, tokens, doc_tf, self.lexicon or default_lexicon(), title or "", themes)
+        body, tokens, doc_tf, shown = self._units(Article(text, title, tokenizer=self.tokenizer))
+        return self._score(body, tokens, doc_tf, self.lexicon or default_lexicon(), title or "", themes, shown)
 
     @staticmethod
     def salience_features(scored: list[ScoredSentence], title: str) -> np.ndarray:

@@ -183,7 +183,7 @@ def prepare(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Prepared text without boilerplate: what feeds the classifier."""
+    """ModelView text without boilerplate: what feeds the classifier."""
     return strip_boilerplate(prepare(text))
 
 

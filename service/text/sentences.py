@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.text.prepare import align, find_boilerplate, prepare
+from service.text.prepare import Span, align, find_boilerplate, prepare
 
 ENDS = "。！？；!?;"
 CLOSERS = "”’」』）)》】"
@@ -116,34 +116,39 @@ def split_sentences(text: str, *, split_long: bool = True) -> list[Sentence]:
     A sentence over MAX_SENTENCE characters is split again before numbered points or at
     commas (``split_long=True``, what readers of single sentences and the classifier
     use), or kept whole (``split_long=False``, what summaries use: a piece cut at ，
-    or 、 does not stand alone).
+    or 、 does not stand alone). An :class:`service.text.article.Article` has them already.
     """
     prepared = prepare(text)
     if not prepared:
         return []
     index = align(text, prepared)
-    boiler = {(sp.start, sp.end) for sp in find_boilerplate(prepared)}
+    return [Sentence(prepared[a:b], index[a], index[b - 1] + 1, bp) for a, b, bp in sentence_spans(prepared, find_boilerplate(prepared), split_long=split_long)]
+
+
+def sentence_spans(prepared: str, boilerplate: list[Span], *, split_long: bool = True) -> list[tuple[int, int, bool]]:
+    """``(start, end, is_boilerplate)`` of each sentence of a prepared text, as offsets into it
+    (:func:`split_sentences` without the mapping back to the text as given)."""
+    boiler = {(sp.start, sp.end) for sp in boilerplate}
     cuts = sorted({0, len(prepared)} | {i for span in boiler for i in span})
-    out: list[Sentence] = []
+    out: list[tuple[int, int, bool]] = []
     for a, b in zip(cuts, cuts[1:]):
         if (a, b) in boiler:
-            out += _sentences(prepared, index, a, b, boilerplate=True, split=False)
+            out += _spans(prepared, a, b, boilerplate=True, split=False)
             continue
         offset = a
         for para in prepared[a:b].split("\n"):
-            out += _sentences(prepared, index, offset, offset + len(para), split_long=split_long)
+            out += _spans(prepared, offset, offset + len(para), split_long=split_long)
             offset += len(para) + 1
     return out
 
 
-def _sentences(prepared: str, index: list[int], a: int, b: int, *, boilerplate: bool = False, split: bool = True, split_long: bool = True) -> list[Sentence]:
+def _spans(prepared: str, a: int, b: int, *, boilerplate: bool = False, split: bool = True, split_long: bool = True) -> list[tuple[int, int, bool]]:
     para = prepared[a:b]
     out = []
     for s, e in _split_paragraph(para, split_long) if split else [(0, len(para))]:
         piece = para[s:e]
         lead = len(piece) - len(piece.lstrip())
-        piece = piece.strip()
-        if piece:
-            start = a + s + lead
-            out.append(Sentence(piece, index[start], index[start + len(piece) - 1] + 1, boilerplate))
+        size = len(piece.strip())
+        if size:
+            out.append((a + s + lead, a + s + lead + size, boilerplate))
     return out

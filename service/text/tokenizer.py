@@ -24,24 +24,33 @@ STOP_WORDS = frozenset("的 了 在 和 是 与 及 等 对 将 为 也 都 并 
 
 
 class Tokenizer:
-    """Segmenter with a user dictionary; loads lazily on first use."""
+    """Segmenter with a user dictionary; loads lazily on first use.
 
-    def __init__(self, user_terms: Iterable[str] | None = None, backend: str = "rjieba") -> None:
+    Parameters
+    ----------
+    user_terms : iterable of str or None
+        Terms kept whole (the shipped lexicon's terms when None).
+    extra_terms : iterable of str
+        More terms kept whole: the seed terms of a model's own themes (:func:`tokenizer_for`).
+    backend : {"rjieba", "jieba"}
+    """
+
+    def __init__(self, user_terms: Iterable[str] | None = None, backend: str = "rjieba", extra_terms: Iterable[str] = ()) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown tokenizer backend {backend!r}; choose one of {BACKENDS}")
         self.user_terms = tuple(user_terms) if user_terms is not None else None
+        self.extra_terms = tuple(dict.fromkeys(t for t in extra_terms if t))
         self.backend = backend
         self._engine = None
         self._lock = threading.Lock()
         self._content = _ContentWords()
-        self._added: dict[str, None] = {}  # terms added after construction (a model's seed terms), in order
 
     def initialize(self) -> None:
         """Load the dictionary and the user terms (done once, on first use)."""
         with self._lock:
             if self._engine is not None:
                 return
-            terms = (*(self.user_terms if self.user_terms is not None else tuple(default_lexicon().terms)), *self._added)
+            terms = (*(self.user_terms if self.user_terms is not None else tuple(default_lexicon().terms)), *self.extra_terms)
             if self.backend == "rjieba":
                 import rjieba
 
@@ -63,27 +72,11 @@ class Tokenizer:
                 self._cut = engine.lcut
             self._engine = engine
 
-    def add_terms(self, terms: Iterable[str]) -> None:
-        """Keep ``terms`` whole from now on (seed terms of a user's theme, added when its model loads).
-
-        The engine other threads are cutting with is never changed (rjieba refuses a word added
-        during a cut): a loaded dictionary is rebuilt with the new terms and swapped in whole.
-        """
-        with self._lock:
-            new = [t for t in dict.fromkeys(terms) if t and t not in self._added]
-            if not new:
-                return
-            loaded = self._engine is not None
-            self._engine = None
-            self._added.update(dict.fromkeys(new))
-        if loaded:
-            self.initialize()
-
     def cut(self, text: str) -> list[str]:
         """Segment ``text`` like ``jieba.lcut``: every character kept, punctuation included."""
         if self._engine is None:
             self.initialize()
-        return self._cut(text)  # one engine per call: a rebuilt one is swapped in whole
+        return self._cut(text)
 
     def tokenize(self, text: str) -> list[str]:
         """Content words of ``text``: no punctuation, spaces or function words; numbers as ``<num>``."""
@@ -116,20 +109,27 @@ class _ContentWords(dict):
 
 
 _default = Tokenizer()
+_with_terms: dict[tuple[str, ...], Tokenizer] = {}  # the tokenizers of models with seed terms, newest last
+KEEP_TOKENIZERS = 4  # a dictionary is about 40 MB: the served model's, the one swapping in, and a few more
+
+
+def tokenizer_for(terms: Iterable[str] = ()) -> Tokenizer:
+    """The tokenizer of a model whose themes bring seed ``terms``: the shipped lexicon plus those terms,
+    shared by models with the same terms. A model without seed terms gets the default tokenizer; terms
+    never reach any other model's tokenizer, so a swap or a removed theme leaves nothing behind."""
+    key = tuple(dict.fromkeys(t for t in terms if t))
+    if not key:
+        return _default
+    tokenizer = _with_terms.pop(key, None) or Tokenizer(extra_terms=key)
+    _with_terms[key] = tokenizer
+    while len(_with_terms) > KEEP_TOKENIZERS:
+        del _with_terms[next(iter(_with_terms))]
+    return tokenizer
 
 
 def cut(text: str) -> list[str]:
     """Segment with the default tokenizer (jieba dictionary + shipped lexicon)."""
     return _default.cut(text)
-
-
-def add_terms(terms: Iterable[str]) -> None:
-    """Add terms to the default tokenizer's dictionary, for the rest of the process.
-
-    A model trained with a user's seed terms registers them when it is trained or loaded,
-    so they are segmented whole, as the lexicon's terms are.
-    """
-    _default.add_terms(terms)
 
 
 def tokenize(text: str) -> list[str]:

@@ -58,16 +58,14 @@ def test_the_store_adds_renames_and_removes_labels_with_its_examples(tmp_path):
     assert "scitech" not in store.remove_label("scitech")
 
 
-def test_seed_terms_join_the_tokenizer_and_stay_whole():
-    from service.text.tokenizer import Tokenizer
+def test_seed_terms_reach_only_the_tokenizer_of_the_model_that_brings_them():
+    from service.text.tokenizer import cut, tokenizer_for
 
-    tokenizer = Tokenizer(user_terms=())
-    assert "碳化硅衬底片" not in tokenizer.cut("园区碳化硅衬底片实现量产")
-    tokenizer.add_terms(["碳化硅衬底片"])
-    assert "碳化硅衬底片" in tokenizer.cut("园区碳化硅衬底片实现量产")
-    late = Tokenizer(user_terms=())
-    late.add_terms(["碳化硅衬底片"])  # before the dictionary loads: added when it does
-    assert "碳化硅衬底片" in late.cut("园区碳化硅衬底片实现量产")
+    text = "园区碳化硅衬底片实现量产"
+    assert "碳化硅衬底片" in tokenizer_for(["碳化硅衬底片"]).cut(text)
+    assert tokenizer_for(["碳化硅衬底片"]) is tokenizer_for(("碳化硅衬底片",))  # one dictionary per set of terms
+    assert "碳化硅衬底片" not in cut(text)  # the default tokenizer never gains them
+    assert "碳化硅衬底片" not in tokenizer_for(["氮化镓外延片"]).cut(text)
 
 
 def test_the_batch_report_shows_a_label_of_the_users_own(tmp_path):
@@ -131,31 +129,15 @@ def test_the_shipped_labels_stay_and_training_needs_enough_examples_of_each(tmp_
         train_model(load_examples()[:60] + [lone], tmp_path / "v9", folds=3, labels=DEFAULT.with_label(TECH))
 
 
-def test_the_tokenizer_gains_terms_while_other_threads_cut():
-    import threading
+def test_a_loaded_model_with_seed_terms_leaves_every_other_model_alone():
+    import pickle
 
-    from service.text.tokenizer import Tokenizer
+    from service.model.features import PrepareDocuments
 
-    tokenizer = Tokenizer(user_terms=())
-    tokenizer.cut("预热")
-    errors, stop = [], threading.Event()
-
-    def cut_all_the_time():
-        while not stop.is_set():
-            try:
-                tokenizer.cut("园区碳化硅衬底片实现量产，氮化镓外延片进入中试。")
-            except Exception as exc:  # noqa: BLE001 - any failure is the finding
-                errors.append(exc)
-
-    threads = [threading.Thread(target=cut_all_the_time) for _ in range(3)]
-    for t in threads:
-        t.start()
-    tokenizer.add_terms(["碳化硅衬底片"])
-    tokenizer.add_terms(["氮化镓外延片"])
-    stop.set()
-    for t in threads:
-        t.join()
-    assert not errors and {"碳化硅衬底片", "氮化镓外延片"} <= set(tokenizer.cut("园区碳化硅衬底片实现量产，氮化镓外延片进入中试。"))
+    doc = "\n园区碳化硅衬底片实现量产"
+    loaded = pickle.loads(pickle.dumps(PrepareDocuments(terms=("碳化硅衬底片",))))  # as a saved version loads
+    assert "碳化硅衬底片" in loaded.transform([doc])[0].body
+    assert "碳化硅衬底片" not in PrepareDocuments().transform([doc])[0].body  # a swap back leaves nothing behind
 
 
 def test_other_is_described_by_the_set_it_is_in():

@@ -1,0 +1,159 @@
+"""An article prepared once: what the classifier, the summarizer and keywords all read.
+
+``Article(text, title, tokenizer=...)`` does every text step one time: HTML entities and tags,
+normalisation and page-break repair (:mod:`service.text.prepare`), simplified characters,
+datelines and bylines, the cleaned text with one cut into words; and, when a summary asks for
+them, the sentences with their offsets into the text as sent, each with its words, and the
+parsed dateline. Nothing downstream prepares or cuts the same text again.
+
+Two forms of the text run side by side, one character for one character: ``prepared`` is the
+text as shown back to the user (summaries quote it), ``simplified`` is what models and rules
+read (traditional characters converted), so an offset into one is an offset into the other.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from functools import cached_property
+from itertools import accumulate
+from typing import NamedTuple
+
+from service.text.dateline import parse_dateline
+from service.text.prepare import align, find_boilerplate, prepare, to_simplified
+from service.text.sentences import Sentence, sentence_spans
+from service.text.tokenizer import Tokenizer, tokenizer_for
+
+HEAD_CHARS = 160  # the lead: the words within this many characters of the cleaned text
+ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+class ModelView(NamedTuple):
+    """What the theme model reads of an article (stored by reference as ``ModelView`` in saved models)."""
+
+    head: list[str]  # content words of title and lead
+    body: list[str]  # content words of title and cleaned text
+    text: str  # cleaned title and text, a line apart
+
+
+def _unescaped(text: str) -> tuple[str, list[int] | None]:
+    """``text`` with HTML entities (``&amp;``, ``&#12290;``) replaced, and each character's offset in
+    ``text`` (None when there was no entity to replace)."""
+    if "&" not in text or not ENTITY.search(text):
+        return text, None
+    parts, index, last = [], [], 0
+    for match in ENTITY.finditer(text):
+        value = html.unescape(match.group())
+        parts.append(text[last : match.start()] + value)
+        index += range(last, match.start())
+        index += [match.start()] * len(value)
+        last = match.end()
+    parts.append(text[last:])
+    index += range(last, len(text))
+    return "".join(parts), index
+
+
+def _simplified(prepared: str) -> str:
+    """``prepared`` in simplified characters, one for one (a conversion that changes the length,
+    such as a phrase rewritten, is redone character by character)."""
+    simplified = to_simplified(prepared)
+    if len(simplified) == len(prepared):
+        return simplified
+    return "".join(c if len(s := to_simplified(c)) != 1 else s for c in prepared)
+
+
+class Article:
+    """One article (and its title), prepared once.
+
+    Parameters
+    ----------
+    text : str
+        The article as sent.
+    title : str or None
+        Its headline.
+    tokenizer : Tokenizer or None
+        The segmenter of the model that reads it (:func:`service.text.tokenizer.tokenizer_for`);
+        the default one when None.
+    """
+
+    def __init__(self, text: str, title: str | None = None, *, tokenizer: Tokenizer | None = None) -> None:
+        self.text = text
+        self.title = title
+        self.tokenizer = tokenizer or tokenizer_for()
+        self._source, self._entities = _unescaped(text)
+        self.prepared = prepare(self._source)
+        self.simplified = _simplified(self.prepared)
+        self.boilerplate = find_boilerplate(self.simplified)
+        self.clean, self._segments = self._cleaned()
+        self.words = self.tokenizer.cut(self.clean)  # the one cut of the article's words
+
+    def _cleaned(self) -> tuple[str, list[tuple[int, int]]]:
+        """The simplified text without datelines and bylines, and its pieces as (offset in it, offset in ``simplified``)."""
+        pieces, last = [], 0
+        for span in self.boilerplate:
+            pieces.append((last, span.start))
+            last = span.end
+        pieces.append((last, len(self.simplified)))
+        joined = "".join(self.simplified[a:b] for a, b in pieces)
+        lead = len(joined) - len(joined.lstrip())
+        segments, at = [], -lead
+        for a, b in pieces:
+            segments.append((at, a))
+            at += b - a
+        return joined.strip(), segments
+
+    @cached_property
+    def model_view(self) -> ModelView:
+        """Content words of title and lead, of title and text, and the cleaned title and text."""
+        title = ""
+        title_words: list[str] = []
+        if self.title and self.title.strip():
+            headline = Article(self.title, tokenizer=self.tokenizer)
+            title, title_words = headline.clean, self.tokenizer.content(headline.words)
+        split = bisect_right(list(accumulate(map(len, self.words))), HEAD_CHARS)
+        lead, rest = self.tokenizer.content(self.words[:split]), self.tokenizer.content(self.words[split:])
+        return ModelView(title_words + lead, title_words + lead + rest, f"{title}\n{self.clean}")
+
+    @cached_property
+    def index(self) -> list[int]:
+        """Offset in the text as sent of each character of ``prepared``."""
+        index = align(self._source, self.prepared)
+        return index if self._entities is None else [self._entities[i] for i in index]
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """The sentences a summary may take from: no datelines or bylines, never cut at ， or 、
+        (:func:`service.text.sentences.split_sentences` with ``split_long=False``). Their text is
+        the simplified form; :meth:`shown` gives the text as the user wrote it."""
+        index = self.index
+        self._spans = [(a, b) for a, b, boiler in sentence_spans(self.simplified, self.boilerplate, split_long=False) if not boiler]
+        return [Sentence(self.simplified[a:b], index[a], index[b - 1] + 1) for a, b in self._spans]
+
+    def shown(self, i: int) -> str:
+        """Sentence ``i`` of :attr:`sentences` as the user wrote it (traditional characters kept)."""
+        a, b = self._spans[i]
+        return self.prepared[a:b]
+
+    @cached_property
+    def sentence_words(self) -> list[list[str]]:
+        """The content words of each of :attr:`sentences`, from the article's one cut: a word belongs
+        to the sentence it starts in."""
+        self.sentences  # noqa: B018 - sets the spans
+        starts = [a for a, _ in self._spans]
+        out: list[list[str]] = [[] for _ in starts]
+        seg_at = [c for c, _ in self._segments]
+        position = 0
+        content = self.tokenizer.content
+        for word in self.words:
+            seg = self._segments[bisect_right(seg_at, position) - 1]
+            i = bisect_right(starts, seg[1] + position - seg[0]) - 1
+            if i >= 0:
+                out[i].append(word)
+            position += len(word)
+        return [content(words) for words in out]
+
+    @cached_property
+    def dateline(self) -> dict | None:
+        """The dateline opening the article, parsed (:func:`service.text.dateline.parse_dateline`)."""
+        return parse_dateline(self.simplified, prepared=True) if self.text else None
