@@ -7,9 +7,10 @@ The tree at ``REF`` (default ``b34fe14``, the code before one pass over the text
 temporary folder with ``git archive``; the same measuring code then runs once in a fresh process
 for each tree, pinned to one core, with each tree's own shipped model:
 
-- milliseconds per article, one article a call, on the first ``--timing`` stories of each archive:
+- CPU milliseconds per article, one article a call, on the first ``--timing`` stories of each archive:
   the tokenizer alone (``cut``), classify, summarize, analyze; and analyze in chunks of 256, as
-  ``zonedigest score`` calls it (median of 3 passes);
+  ``zonedigest score`` calls it (median of 3 passes, then the median over ``--rounds`` rounds in
+  which the trees take turns);
 - analyze of the first 766-character national story, one call (median of 200);
 - outputs of ``analyze_many`` on the first ``--articles`` stories of each archive, compared field
   by field between the trees, with a few differing sentences shown.
@@ -35,16 +36,17 @@ FIELDS = ("theme", "scores", "themes", "evidence", "summary", "keywords", "datel
 
 
 def _per_article(fn, items, repeat: int = 3) -> float:
+    """Milliseconds of CPU time per item (the process's own time: a shared machine's steal does not count)."""
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         for item in items:
             fn(item)
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return statistics.median(times) / len(items) * 1000
 
 
-def measure(tree: Path, articles: int, timing: int, out: Path) -> None:
+def measure(tree: Path, articles: int, timing: int, out: Path) -> None:  # noqa: C901 - one measuring script
     """Run inside a tree (its folder first on sys.path): timings and outputs as JSON to ``out``."""
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     from service.analyzer import Analyzer
@@ -54,7 +56,7 @@ def measure(tree: Path, articles: int, timing: int, out: Path) -> None:
     analyzer = Analyzer(load_model(tree / "models"))
     report: dict = {"version": analyzer.model_version, "timing": {}, "outputs": {}}
     for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
-        rows = archive(name, articles)
+        rows = archive(name, max(articles, timing))
         items = [(r.get("title"), r["text"]) for r in rows]
         timed = items[:timing]
         analyzer.analyze_many(timed[:50])  # dictionary and caches loaded, outside the timing
@@ -67,16 +69,16 @@ def measure(tree: Path, articles: int, timing: int, out: Path) -> None:
             "analyze_chunks": _per_article(lambda chunk: analyzer.analyze_many(chunk), [timed[i : i + 256] for i in range(0, len(timed), 256)]) / 256,
         }
         report["timing"][name] = figures
-        results = analyzer.analyze_many(items)
+        results = analyzer.analyze_many(items) if articles else []
         report["outputs"][name] = [{"id": r["id"], **{k: res.get(k) for k in FIELDS}} for r, res in zip(rows, results)]
         if name.startswith("archive_xwlb"):
             story = next((r.get("title"), r["text"]) for r in archive(name) if len(r["text"]) == STORY_CHARS)
             analyzer.analyze(story[1], story[0])
             once = []
             for _ in range(200):
-                start = time.perf_counter()
+                start = time.process_time()
                 analyzer.analyze(story[1], story[0])
-                once.append(time.perf_counter() - start)
+                once.append(time.process_time() - start)
             report["story_ms"] = statistics.median(once) * 1000
     out.write_text(json.dumps(report, ensure_ascii=False))
 
@@ -88,6 +90,14 @@ def run_tree(tree: Path, articles: int, timing: int, out: Path) -> dict:
     )
     subprocess.run([sys.executable, "-c", code], cwd=tree, check=True)
     return json.loads(out.read_text())
+
+
+def _median_of(reports: list[dict]) -> dict:
+    """The first report, its timings the median over all."""
+    out = dict(reports[0])
+    out["timing"] = {name: {step: statistics.median(r["timing"][name][step] for r in reports) for step in figures} for name, figures in out["timing"].items()}
+    out["story_ms"] = statistics.median(r["story_ms"] for r in reports)
+    return out
 
 
 def compare(before: list[dict], after: list[dict]) -> tuple[dict, list[str]]:
@@ -112,6 +122,7 @@ def main() -> None:
     parser.add_argument("--before", default="b34fe14", help="git ref of the code to compare against")
     parser.add_argument("--articles", type=int, default=2000, help="articles of each archive whose outputs are compared")
     parser.add_argument("--timing", type=int, default=1000, help="articles of each archive timed")
+    parser.add_argument("--rounds", type=int, default=3, help="timing rounds, the trees taking turns; each figure is the median over rounds")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         before_tree = Path(tmp) / "before"
@@ -120,9 +131,14 @@ def main() -> None:
         subprocess.run(["git", "archive", "-o", str(archive_tar), args.before], cwd=ROOT, check=True)
         with tarfile.open(archive_tar) as tar:
             tar.extractall(before_tree, filter="data")
-        before = run_tree(before_tree, args.articles, args.timing, Path(tmp) / "before.json")
-        after = run_tree(ROOT, args.articles, args.timing, Path(tmp) / "after.json")
-    print(f"one core; before = {args.before} ({before['version']}), after = this tree ({after['version']}); ms per article, median of 3 passes\n")
+        rounds = []
+        for r in range(args.rounds):  # the trees take turns, so that a busy spell of the machine hits both
+            articles = args.articles if r == 0 else 0
+            pair = (run_tree(tree, articles, args.timing, Path(tmp) / f"{side}.json") for tree, side in ((before_tree, "before"), (ROOT, "after")))
+            rounds.append(tuple(pair))
+        before, after = (_median_of([pair[k] for pair in rounds]) for k in (0, 1))
+    print(f"one core; before = {args.before} ({before['version']}), after = this tree ({after['version']})")
+    print(f"CPU ms per article, median of 3 passes in each of {args.rounds} rounds, the trees taking turns\n")
     print(f"{'archive':<24}{'chars':>7}  {'step':<16}{'before':>9}{'after':>9}{'after/before':>14}{'after/tokenizer':>17}")
     for name, figures in after["timing"].items():
         old = before["timing"][name]

@@ -97,10 +97,13 @@ class ArchiveTopics(BaseEstimator, TransformerMixin):
         """:meth:`row` from the document's word counts."""
         get = self.vocabulary.get
         found = [(i, c) for i, c in zip(map(get, words), words.values()) if i is not None]
-        if not found:
-            return np.zeros(self.n_topics)
         idx = np.fromiter((i for i, _ in found), dtype=np.int64, count=len(found))
-        tf = 1.0 + np.log(np.fromiter((c for _, c in found), dtype=np.float64, count=len(found)))
+        return self.row_of_tf(idx, 1.0 + np.log(np.fromiter((c for _, c in found), dtype=np.float64, count=len(found))))
+
+    def row_of_tf(self, idx: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """:meth:`row` from the columns of the document's words and their sublinear counts (1 + log count)."""
+        if not len(idx):
+            return np.zeros(self.n_topics)
         out = tf.astype(np.float32) @ self._projection()[idx]  # the TF-IDF row projected (its length cancels below)
         norm = float(np.sqrt(out @ out))
         return (out / norm if norm > 0 else out).astype(np.float64)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +30,15 @@ class Prediction:
     evidence: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        """JSON-ready dict."""
-        return asdict(self)
+        """JSON-ready dict (fresh containers: the caller may change them)."""
+        return {
+            "theme": self.theme,
+            "theme_zh": self.theme_zh,
+            "confidence": self.confidence,
+            "scores": dict(self.scores),
+            "themes": list(self.themes),
+            "evidence": [dict(e) for e in self.evidence],
+        }
 
     def as_other(self, name_zh: str = "其他") -> Prediction:
         """``other`` for a text no theme can apply to (no Chinese in it): every score on ``other``,
@@ -125,7 +132,7 @@ class ThemeClassifier:
         for term, value in zip(self._feature_terms[idx], contribution):
             if value > 0:
                 weights[term] = weights.get(term, 0.0) + float(value)
-        top = sorted(weights.items(), key=lambda kv: -kv[1])[:n]
+        top = sorted(weights.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[:n]  # equal weights in the terms' order, whichever path scored
         return [{"term": term, "weight": round(w, 4)} for term, w in top]
 
 

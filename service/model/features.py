@@ -11,6 +11,7 @@ keep their names.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -107,16 +108,14 @@ def smooth_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
 
 def count_matrix(token_lists, vocabulary: dict[str, int], dtype=np.float64) -> sp.csr_matrix:
     """How often each word of ``vocabulary`` occurs in each token list (one row a list); other words are left out."""
-    get = vocabulary.get
-    indptr, indices, counts = [0], [], []
-    for tokens in token_lists:
-        found = Counter(map(get, tokens))
-        found.pop(None, None)
-        indices.extend(found.keys())
-        counts.extend(found.values())
-        indptr.append(len(indices))
-    data = (np.asarray(counts, dtype=dtype), np.asarray(indices, dtype=np.int32), np.asarray(indptr))
-    return sp.csr_matrix(data, shape=(len(indptr) - 1, len(vocabulary)))
+    token_lists = list(token_lists)
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    columns = np.fromiter(map(vocabulary.get, chain.from_iterable(token_lists), repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(token_lists)), lengths)
+    known = columns >= 0
+    counts = sp.csr_matrix((np.ones(int(known.sum()), dtype=dtype), (rows[known], columns[known])), shape=(len(token_lists), len(vocabulary)))
+    counts.sum_duplicates()
+    return counts
 
 
 def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:

@@ -9,6 +9,7 @@ NumPy operations per document; a test checks it against the Pipeline.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import repeat
 
 import numpy as np
 
@@ -35,6 +36,7 @@ class CompiledScorer:
             size = len(transformer.get_feature_names_out())
             self.views.append((transformer, offset, float(weights.get(name, 1.0))))
             offset += size
+        self._body_views()
         estimator = pipeline.steps[-1][1]
         rows = [estimator.primary_.coef_]
         biases = [estimator.primary_.intercept_]
@@ -52,20 +54,53 @@ class CompiledScorer:
         if "other" in estimator.classes_:  # the prior correction, as a logit offset
             self.bias[list(estimator.classes_).index("other")] += estimator.log_other_weight
 
-    def _features(self, doc: ModelView) -> tuple[np.ndarray, np.ndarray]:
+    def _body_views(self) -> None:
+        """One dictionary over every word a view of the whole text reads (``words``, the archive's words,
+        topics): a document's words are looked up once, then each view's columns gathered with NumPy."""
+        vocabularies = [t.vocabulary_ if isinstance(t, ViewTfidf) else t.vocabulary for t, _, _ in self.views if self._reads_body(t)]
+        merged: dict[str, int] = {}
+        for vocabulary in vocabularies:
+            for word in vocabulary:
+                merged.setdefault(word, len(merged))
+        self._merged = merged
+        self._columns = {}  # id(view) → column of each merged word in that view (-1: not in it)
+        for transformer, _, _ in self.views:
+            if self._reads_body(transformer):
+                vocabulary = transformer.vocabulary_ if isinstance(transformer, ViewTfidf) else transformer.vocabulary
+                columns = np.full(len(merged), -1, dtype=np.int64)
+                columns[[merged[w] for w in vocabulary]] = list(vocabulary.values())
+                self._columns[id(transformer)] = columns
+
+    @staticmethod
+    def _reads_body(transformer) -> bool:
+        return isinstance(transformer, ArchiveTopics) or (isinstance(transformer, ViewTfidf) and transformer.view == "body")
+
+    def _features(self, doc: ModelView) -> tuple[np.ndarray, np.ndarray]:  # noqa: C901 - one branch a kind of view
         parts_i, parts_v = [], []
-        words = {"head": Counter(doc.head), "body": Counter(doc.body)}  # each view's words counted once, not once a vocabulary
+        body = Counter(doc.body)  # the document's words counted and looked up once for every view that reads them
+        merged = np.fromiter(map(self._merged.get, body, repeat(-1)), dtype=np.int64, count=len(body))
+        counts = np.fromiter(body.values(), dtype=np.float64, count=len(body))
+        known = merged >= 0
+        merged, tf = merged[known], 1.0 + np.log(counts[known])
         for transformer, offset, weight in self.views:
-            if isinstance(transformer, ViewTfidf):
-                get = transformer.vocabulary_.get
-                found = [(i, c) for i, c in zip(map(get, words[transformer.view]), words[transformer.view].values()) if i is not None]
+            if self._reads_body(transformer):
+                columns = self._columns[id(transformer)][merged]
+                hit = columns >= 0
+                idx, view_tf = columns[hit], tf[hit]
+                if isinstance(transformer, ArchiveTopics):
+                    row = transformer.row_of_tf(idx, view_tf)
+                    idx = np.flatnonzero(row)
+                    vals = row[idx]
+                else:
+                    idx, vals = _normalized(idx, view_tf * transformer.idf_[idx])
+            elif isinstance(transformer, ViewTfidf):
+                words = Counter(doc.head)
+                if transformer.view != "head":
+                    raise ValueError(f"unknown view {transformer.view!r}; expected head or body")
+                found = [(i, c) for i, c in zip(map(transformer.vocabulary_.get, words), words.values()) if i is not None]
                 idx = np.fromiter((i for i, _ in found), dtype=np.int64, count=len(found))
-                counts = np.fromiter((c for _, c in found), dtype=np.float64, count=len(found))
-                idx, vals = _normalized(idx, (1.0 + np.log(counts)) * transformer.idf_[idx])
-            elif isinstance(transformer, ArchiveTopics):
-                row = transformer.row_of_counts(words["body"])
-                idx = np.flatnonzero(row)
-                vals = row[idx]
+                head_counts = np.fromiter((c for _, c in found), dtype=np.float64, count=len(found))
+                idx, vals = _normalized(idx, (1.0 + np.log(head_counts)) * transformer.idf_[idx])
             elif isinstance(transformer, CharTfidf):
                 pieces_i, pieces_v, local = [], [], 0
                 for n, vocab in zip(transformer._lengths(), transformer.codes_):

@@ -11,13 +11,12 @@ plain numbers (no pickle); the summarizer reads them with :meth:`Salience.from_j
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from service.summary.units import FACT, NUMBER_WITH_UNIT, SLOGAN, is_filler, needs_antecedent
+from service.summary.units import NUMBER_WITH_UNIT, Reading, read_units
 
 DECISION = re.compile(
     r"签约|签署|开工|投产|竣工|建成|发布|印发|出台|通过|批准|启动|部署|召开|举行|宣布"
@@ -35,36 +34,39 @@ FEATURES = (
 )  # fmt: skip
 
 
-def sentence_features(texts: list[str], hand_scores: list[float], title_overlap: list[float]) -> np.ndarray:
-    """One row of :data:`FEATURES` per candidate sentence of an article, in text order."""
-    rows = np.zeros((len(texts), len(FEATURES)))
-    last = max(len(texts) - 1, 1)
-    for rank, text in enumerate(texts):
-        n = len(text)
-        rows[rank] = (
-            1 / (1 + 0.6 * rank),
-            rank == 0,
-            rank / last,
-            math.log(max(n, 1)),
-            n > 120,
-            n < 20,
-            min(len(FACT.findall(text)), 4),
-            NUMBER_WITH_UNIT.search(text) is not None,
-            MONEY.search(text) is not None,
-            SHARE.search(text) is not None,
-            DECISION.search(text) is not None,
-            min(len(ORGANISATION.findall(text)), 4),
-            SLOGAN.search(text) is not None,
-            is_filler(text, opening=rank == 0),
-            rank > 0 and needs_antecedent(text),
-            text.startswith(("“", "「")),
-            FRAMING_SPEECH.match(text) is not None,
-            text.endswith(("；", ";")),
-            "……" in text,
-            hand_scores[rank],
-            title_overlap[rank],
-        )
-    return rows
+def sentence_features(texts: list[str], hand_scores: list[float], title_overlap: list[float], reading: Reading | None = None) -> np.ndarray:
+    """One row of :data:`FEATURES` per candidate sentence of an article, in text order (``reading``:
+    :func:`service.summary.units.read_units` of ``texts``, when already read)."""
+    n = len(texts)
+    reading = reading or read_units(texts)
+    rank = np.arange(n, dtype=np.float64)
+    length = np.fromiter(map(len, texts), dtype=np.float64, count=n)
+    columns = (
+        1 / (1 + 0.6 * rank),
+        rank == 0,
+        rank / max(n - 1, 1),
+        np.log(np.maximum(length, 1)),
+        length > 120,
+        length < 20,
+        reading.facts,
+        [NUMBER_WITH_UNIT.search(t) is not None for t in texts],
+        [MONEY.search(t) is not None for t in texts],
+        [SHARE.search(t) is not None for t in texts],
+        [DECISION.search(t) is not None for t in texts],
+        [min(len(ORGANISATION.findall(t)), 4) for t in texts],
+        reading.slogan,
+        reading.filler,
+        reading.back_reference,
+        [t.startswith(("“", "「")) for t in texts],
+        [FRAMING_SPEECH.match(t) is not None for t in texts],
+        [t.endswith(("；", ";")) for t in texts],
+        ["……" in t for t in texts],
+        hand_scores,
+        title_overlap,
+    )
+    if not n:
+        return np.zeros((0, len(FEATURES)))
+    return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
 
 
 @dataclass(frozen=True)

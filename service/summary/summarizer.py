@@ -21,12 +21,12 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from service.summary.salience import Salience, sentence_features
-from service.summary.units import FACT, SLOGAN, glued_heading, is_filler, is_heading, needs_antecedent
+from service.summary.units import Reading, glued_heading, is_heading, read_units
 from service.text.article import Article
 from service.text.lexicon import Lexicon, default_lexicon
 from service.text.tokenizer import Tokenizer
@@ -71,8 +71,14 @@ class Summary:
     dateline: dict | None = None  # {"source", "place", "date"} as written, or None (service.text.dateline)
 
     def to_dict(self) -> dict:
-        """JSON-ready dict."""
-        return asdict(self)
+        """JSON-ready dict (fresh containers: the caller may change them)."""
+        return {
+            "summary": self.summary,
+            "sentences": [{"text": s.text, "start": s.start, "end": s.end, "score": s.score, "terms": list(s.terms)} for s in self.sentences],
+            "keywords": [{**k, "themes": list(k["themes"])} for k in self.keywords],
+            "over_budget": self.over_budget,
+            "dateline": dict(self.dateline) if self.dateline is not None else None,
+        }
 
 
 def _bigrams(text: str) -> set[str]:
@@ -81,6 +87,12 @@ def _bigrams(text: str) -> set[str]:
 
 def _similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
+
+
+def title_overlap(title: str, texts: list[str]) -> list[float]:
+    """How much each sentence shares with the headline: cosine of their character-bigram sets."""
+    grams = _bigrams(title)
+    return [_similarity(grams, _bigrams(t)) for t in texts] if grams else [0.0] * len(texts)
 
 
 def candidate_units(text: str, candidates: list | None = None) -> list:
@@ -155,21 +167,25 @@ class Summarizer:
         units = {id(s) for s in body}  # keywords read the whole article, headings and list lines too
         others = (words for s, words in zip(article.sentences[:MAX_CANDIDATES], article.sentence_words) if id(s) not in units)
         keywords = self._keywords(doc_tf + Counter(t for words in others for t in words), lexicon, n_keywords)
-        scored = self._score(body, tokens, doc_tf, lexicon, title or "", themes, shown)
+        texts = [s.text for s in body]
+        overlap, reading = title_overlap(title or "", texts), read_units(texts)
+        scored = self._score(body, tokens, doc_tf, lexicon, title or "", themes, shown, overlap, reading)
         if self.salience is not None:
-            scored = self._learned(scored, title or "")
+            scored = self._learned(scored, texts, overlap, reading)
 
         total = sum(len(s.text) for s in body)
         if (max_chars is None or total <= max_chars) and (max_sentences is None or len(body) <= max_sentences):
             return Summary("".join(s.text for s in scored), scored, keywords, dateline=article.dateline)
         # A back-reference may follow only its antecedent (the sentence before it, with nothing between).
-        antecedent = {id(s): scored[i - 1] for i, s in enumerate(scored) if i and needs_antecedent(body[i].text)}
-        filler = {id(s) for i, s in enumerate(scored) if is_filler(body[i].text, opening=i == 0)}
+        antecedent = {id(s): scored[i - 1] for i, s in enumerate(scored) if reading.back_reference[i]}
+        filler = {id(s) for i, s in enumerate(scored) if reading.filler[i]}
         chosen, over = self._select(scored, max_chars, max_sentences, self.weights["redundancy"], antecedent, filler)
         chosen.sort(key=lambda s: s.start)
         return Summary("".join(s.text for s in chosen), chosen, keywords, over, article.dateline)
 
-    def _score(self, body, tokens, doc_tf, lexicon: Lexicon, title: str, themes, shown: list[str] | None = None) -> list[ScoredSentence]:
+    def _score(self, body, tokens, doc_tf, lexicon: Lexicon, title: str, themes, shown=None, overlap=None, reading=None) -> list[ScoredSentence]:
+        """Hand-weighted scores of the units ``body`` (``shown``: their text as the user wrote it;
+        ``overlap`` and ``reading``: :func:`title_overlap` and :func:`read_units` of them, when already known)."""
         idf, default = self.idf, self.default_idf
         word_idf = {t: idf.get(t, default) for t in doc_tf}
         centroid = {t: word_idf[t] * (1 + math.log(c)) for t, c in doc_tf.items()}
@@ -180,7 +196,10 @@ class Summarizer:
         for term in doc_tf.keys() & lexicon.terms.keys():
             tags = set(lexicon.terms[term])
             term_value[term] = 2.0 if own & tags else (1.0 if tags - {"general"} else 0.5)
-        title_grams = _bigrams(title)
+        if overlap is None:
+            overlap = title_overlap(title, [s.text for s in body])
+        if reading is None:
+            reading = read_units([s.text for s in body])
         w = self.weights
         out = []
         for rank, (sentence, words) in enumerate(zip(body, tokens)):
@@ -197,16 +216,16 @@ class Summarizer:
                 w["position"] / (1 + w["decay"] * rank)
                 + w["salience"] * salience
                 + w["lexicon"] * math.log1p(lex)
-                + w["facts"] * min(len(FACT.findall(sentence.text)), 4)
-                + (w["title"] * _similarity(title_grams, _bigrams(sentence.text)) if title_grams else 0.0)
+                + w["facts"] * reading.facts[rank]
+                + w["title"] * overlap[rank]
             )
-            if SLOGAN.search(sentence.text):
+            if reading.slogan[rank]:
                 score -= w["slogan"]
             if n < 10:
                 score -= w["short"]
             elif n > 150:
                 score -= w["long"]
-            if sentence.text.startswith(("“", "「")) and not FACT.search(sentence.text):
+            if not reading.facts[rank] and sentence.text.startswith(("“", "「")):
                 score -= w["quote"]
             out.append(ScoredSentence(shown[rank] if shown else sentence.text, sentence.start, sentence.end, round(score, 4), terms))
         return out
@@ -228,13 +247,12 @@ class Summarizer:
     @staticmethod
     def salience_features(scored: list[ScoredSentence], title: str) -> np.ndarray:
         """The learned salience's features of hand-scored sentences (:func:`service.summary.salience.sentence_features`)."""
-        grams = _bigrams(title)
-        overlap = [_similarity(grams, _bigrams(s.text)) if grams else 0.0 for s in scored]
-        return sentence_features([s.text for s in scored], [s.score for s in scored], overlap)
+        texts = [s.text for s in scored]
+        return sentence_features(texts, [s.score for s in scored], title_overlap(title, texts))
 
-    def _learned(self, scored: list[ScoredSentence], title: str) -> list[ScoredSentence]:
+    def _learned(self, scored: list[ScoredSentence], texts: list[str], overlap: list[float], reading: Reading) -> list[ScoredSentence]:
         """``scored`` rescored by the learned salience: ten times the probability an editor picks each."""
-        probability = self.salience.probability(self.salience_features(scored, title))
+        probability = self.salience.probability(sentence_features(texts, [s.score for s in scored], overlap, reading))
         return [ScoredSentence(s.text, s.start, s.end, round(10 * float(p), 4), s.terms) for s, p in zip(scored, probability)]
 
     @staticmethod

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_right
 from functools import cached_property
-from itertools import accumulate
 from typing import NamedTuple
+
+import numpy as np
 
 from service.text.dateline import parse_dateline
 from service.text.prepare import align, find_boilerplate, prepare, to_simplified
@@ -104,16 +104,25 @@ class Article:
         return joined.strip(), segments
 
     @cached_property
+    def content(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The content words of the cleaned text (``Tokenizer.content``), and where each starts and ends in it."""
+        features = list(map(self.tokenizer.feature, self.words))
+        lengths = np.fromiter(map(len, self.words), dtype=np.int64, count=len(self.words))
+        ends = np.cumsum(lengths)
+        kept = np.fromiter(map(bool, features), dtype=bool, count=len(features))
+        return [f for f in features if f], (ends - lengths)[kept], ends[kept]
+
+    @cached_property
     def model_view(self) -> ModelView:
         """Content words of title and lead, of title and text, and the cleaned title and text."""
         title = ""
         title_words: list[str] = []
         if self.title and self.title.strip():
             headline = Article(self.title, tokenizer=self.tokenizer)
-            title, title_words = headline.clean, self.tokenizer.content(headline.words)
-        split = bisect_right(list(accumulate(map(len, self.words))), HEAD_CHARS)
-        lead, rest = self.tokenizer.content(self.words[:split]), self.tokenizer.content(self.words[split:])
-        return ModelView(title_words + lead, title_words + lead + rest, f"{title}\n{self.clean}")
+            title, title_words = headline.clean, headline.content[0]
+        words, _, ends = self.content
+        split = int(np.searchsorted(ends, HEAD_CHARS, side="right"))  # the lead: words that end within HEAD_CHARS
+        return ModelView(title_words + words[:split], title_words + words, f"{title}\n{self.clean}")
 
     @cached_property
     def index(self) -> list[int]:
@@ -138,20 +147,18 @@ class Article:
     @cached_property
     def sentence_words(self) -> list[list[str]]:
         """The content words of each of :attr:`sentences`, from the article's one cut: a word belongs
-        to the sentence it starts in."""
+        to the sentence it starts in (none to a dateline's or byline's)."""
         self.sentences  # noqa: B018 - sets the spans
-        starts = [a for a, _ in self._spans]
-        out: list[list[str]] = [[] for _ in starts]
-        seg_at = [c for c, _ in self._segments]
-        position = 0
-        content = self.tokenizer.content
-        for word in self.words:
-            seg = self._segments[bisect_right(seg_at, position) - 1]
-            i = bisect_right(starts, seg[1] + position - seg[0]) - 1
-            if i >= 0:
-                out[i].append(word)
-            position += len(word)
-        return [content(words) for words in out]
+        if not self._spans:
+            return []
+        words, starts, _ = self.content
+        clean_at = np.array([c for c, _ in self._segments])
+        prepared_at = np.array([p for _, p in self._segments])
+        segment = np.searchsorted(clean_at, starts, side="right") - 1
+        at = prepared_at[segment] + starts - clean_at[segment]  # where each word starts in the prepared text
+        sentence = np.searchsorted(np.array([a for a, _ in self._spans]), at, side="right") - 1
+        bounds = np.searchsorted(sentence, np.arange(len(self._spans) + 1), side="left").tolist()
+        return [words[a:b] for a, b in zip(bounds, bounds[1:])]
 
     @cached_property
     def dateline(self) -> dict | None:

@@ -86,6 +86,11 @@ class Tokenizer:
         """The content words among segmented ``words`` (what :meth:`tokenize` keeps)."""
         return [w for w in map(self._content.__getitem__, words) if w]
 
+    @property
+    def feature(self):
+        """Word → the word as a feature (``<num>`` for a number), or "" for a word :meth:`content` drops."""
+        return self._content.__getitem__
+
 
 class _ContentWords(dict):
     """Word → the word as a feature ("" to drop it); computed once per distinct word."""
