@@ -27,8 +27,9 @@ from collections import Counter
 from _common import ROOT  # noqa: F401 - puts the repository on the path
 from summary import candidates, chars, classify_themes, fit, lcs, load_analyzer, rouge, sample, system_lead, system_oracle
 
-from service.summary.summarizer import FACT, SLOGAN, ScoredSentence, Summarizer, _bigrams, _similarity
+from service.summary.summarizer import ScoredSentence, Summarizer, _bigrams, _similarity
 from service.summary.units import is_filler, needs_antecedent
+from service.text.patterns import FACT, SLOGAN
 from training.data import load_examples
 
 BUDGETS = (60, 120, 200)

@@ -194,8 +194,8 @@ def sample(name: str, n: int, seed: int = SEED) -> list[dict]:
 
 def defects(text: str, spans: list[tuple[str, int, int]]) -> dict[str, int]:
     """Counts of each defect in one summary (``spans``: its sentences with offsets into ``text``)."""
-    from service.summary.units import NUMBER_WITH_UNIT, PHRASE
     from service.summary.units import needs_antecedent as back_reference
+    from service.text.patterns import NUMBER_WITH_UNIT, PHRASE
     from service.text.sentences import split_sentences
 
     out = dict.fromkeys(DEFECTS, 0)

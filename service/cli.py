@@ -10,6 +10,7 @@ import click
 
 from service.model.artifact import ModelError
 from service.model.classifier import load_model
+from service.summary.budget import DEFAULT_MAX_CHARS, summary_limits
 
 model_option = click.option(
     "--model",
@@ -18,6 +19,20 @@ model_option = click.option(
     default=None,
     help="Model version directory, or a models directory with CURRENT (default: the shipped model).",
 )
+
+
+def budget_options(command):
+    """``--max-chars`` and ``--max-sentences``: a summary's budget (:mod:`service.summary.budget`)."""
+    command = click.option("--max-sentences", type=click.IntRange(min=1), default=None, help="Summary budget in sentences.")(command)
+    help_chars = f"Summary budget in characters (default {DEFAULT_MAX_CHARS})."
+    return click.option("--max-chars", type=click.IntRange(min=1), default=None, help=help_chars)(command)
+
+
+def _check_budget(max_chars: int | None, max_sentences: int | None) -> None:
+    try:
+        summary_limits(max_chars, max_sentences)
+    except ValueError:
+        raise click.UsageError("give --max-chars or --max-sentences, not both") from None
 
 
 def _load(model_dir: Path | None):
@@ -95,16 +110,14 @@ def classify(source: str, title: str | None, split: bool, as_json: bool, model_d
 @cli.command()
 @click.argument("source", default="-", type=click.Path(allow_dash=True, dir_okay=False))
 @click.option("--title", default=None, help="Title of the article (it helps pick sentences and is not copied into the summary).")
-@click.option("--max-chars", type=click.IntRange(min=1), default=None, help="Summary budget in characters (default 120).")
-@click.option("--max-sentences", type=click.IntRange(min=1), default=None, help="Summary budget in sentences.")
+@budget_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary with sentences, offsets and keywords as JSON.")
 @model_option
 def summarize(source: str, title: str | None, max_chars: int | None, max_sentences: int | None, as_json: bool, model_dir: Path | None) -> None:
     """Print an extractive summary of one article from SOURCE: a text, PDF, Word or HTML file, or - for stdin."""
     from service.analyzer import Analyzer
 
-    if max_chars is not None and max_sentences is not None:
-        raise click.UsageError("give --max-chars or --max-sentences, not both")
+    _check_budget(max_chars, max_sentences)
     document = _read_document(source)
     _warn_if_bulletin(document, source, "split")
     result = Analyzer(_load(model_dir)).analyze(document.text, title or document.title, max_chars=max_chars, max_sentences=max_sentences)
@@ -144,8 +157,7 @@ def split(source: str) -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Local processes or a Dask cluster.")
 @click.option("--scheduler", default=None, help="Address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask).")
-@click.option("--max-chars", type=click.IntRange(min=1), default=None, help="Summary budget in characters (default 120).")
-@click.option("--max-sentences", type=click.IntRange(min=1), default=None, help="Summary budget in sentences.")
+@budget_options
 @model_option
 def score(
     inputs,
@@ -177,8 +189,7 @@ def score(
     from service.batch.options import format_for
     from service.batch.runner import BatchError, BatchOptions, run_batch, summarize_stats
 
-    if max_chars is not None and max_sentences is not None:
-        raise click.UsageError("give --max-chars or --max-sentences, not both")
+    _check_budget(max_chars, max_sentences)
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     try:

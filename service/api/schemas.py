@@ -15,6 +15,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from service.summary.budget import DEFAULT_MAX_CHARS, summary_limits
+
 MAX_BUDGET_CHARS = 100_000
 MAX_BUDGET_SENTENCES = 1_000
 
@@ -46,20 +48,20 @@ class Text(Body):
 class Budget(Body):
     """A summary budget: characters or sentences, at most one (default: DEFAULT_MAX_CHARS characters)."""
 
-    max_chars: Annotated[int, Field(ge=1, le=MAX_BUDGET_CHARS, description="Summary budget in characters (default 120).")] | None = None
+    max_chars: Annotated[int, Field(ge=1, le=MAX_BUDGET_CHARS, description=f"Summary budget in characters (default {DEFAULT_MAX_CHARS}).")] | None = None
     max_sentences: Annotated[int, Field(ge=1, le=MAX_BUDGET_SENTENCES, description="Summary budget in sentences.")] | None = None
 
     @model_validator(mode="after")
     def _one_budget(self) -> Budget:
-        if self.max_chars is not None and self.max_sentences is not None:
-            raise PydanticCustomError("one_budget", "give max_chars or max_sentences, not both")
+        try:
+            summary_limits(self.max_chars, self.max_sentences)
+        except ValueError as exc:
+            raise PydanticCustomError("one_budget", str(exc)) from None
         return self
 
     def limits(self, default_chars: int) -> dict:
         """Keyword arguments for the summarizer."""
-        if self.max_sentences is not None:
-            return {"max_sentences": self.max_sentences}
-        return {"max_chars": self.max_chars if self.max_chars is not None else default_chars}
+        return summary_limits(self.max_chars, self.max_sentences, default_chars)
 
 
 class Article(Text, Budget):

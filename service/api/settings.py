@@ -17,6 +17,8 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service.summary.budget import DEFAULT_MAX_CHARS
+
 
 class Settings(BaseSettings):
     """Every setting, its default and what it does."""
@@ -27,7 +29,7 @@ class Settings(BaseSettings):
     MAX_TEXT_CHARS: int = Field(100_000, description="Longest article text accepted, in characters (text_too_long beyond).")
     MAX_BODY_BYTES: int = Field(10 * 1024 * 1024, description="Largest request body, in bytes (payload_too_large beyond).")
     MAX_BATCH_ITEMS: int = Field(1000, description="Most items in one /v1/analyze/batch request (batch_too_large beyond).")
-    DEFAULT_MAX_CHARS: int = Field(120, description="Summary budget in characters when a request gives none.")
+    DEFAULT_MAX_CHARS: int = Field(DEFAULT_MAX_CHARS, description="Summary budget in characters when a request gives none.")
     ECHO_ROUTE: bool = Field(False, description="Serve POST /v1/echo, a trivial JSON echo used by benchmarks/http.py.")
     LOG_LEVEL: str = Field("INFO", description="Level of the JSON access and error log (DEBUG, INFO, WARNING).")
     TOKEN: str = Field("", description="When set, write endpoints require `Authorization: Bearer <TOKEN>`.")

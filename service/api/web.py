@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, current_app
+
+from service.templates import render
 
 page = Blueprint("page", __name__, static_folder="static", static_url_path="/static")
 
 
 @page.get("/")
 def index():
-    """The single-page interface (plain HTML, CSS and JavaScript; no build step)."""
-    return send_from_directory(page.static_folder, "index.html")
+    """The single-page interface (plain HTML, CSS and JavaScript; no build step), its budget the server's default."""
+    return render("index.html", default_max_chars=current_app.config["DEFAULT_MAX_CHARS"])

@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from statistics import median
 
-from service.text.prepare import CJK, CLOSERS, DATELINE, TERMINAL
+from service.text.patterns import CJK, CLOSERS, TERMINAL
+from service.text.prepare import DATELINE
 
 
 @dataclass(slots=True)

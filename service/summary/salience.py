@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from service.summary.units import NUMBER_WITH_UNIT, Reading, read_units
+from service.summary.units import Reading, read_units
+from service.text.patterns import MONEY, NUMBER_WITH_UNIT, SHARE
 
 DECISION = re.compile(
     r"签约|签署|开工|投产|竣工|建成|发布|印发|出台|通过|批准|启动|部署|召开|举行|宣布"
@@ -24,8 +25,6 @@ DECISION = re.compile(
 )
 ORGANISATION = re.compile(r"[\u4e00-\u9fff]{2,}(?:部|局|委|公司|集团|政府|大学|学院|研究院|中心|协会|银行|法院|组织)")
 FRAMING_SPEECH = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:表示|指出|强调|说|认为)[，,：:]")
-MONEY = re.compile(r"\d[\d.,]*\s*(?:多|余)?(?:万|亿)?(?:元|美元)")
-SHARE = re.compile(r"\d[\d.,]*\s*(?:%|％|个百分点)")
 
 FEATURES = (
     "position", "first", "relative_position", "log_length", "over_120", "under_20", "facts", "number_with_unit", "money", "share",

@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from service.summary.budget import DEFAULT_MAX_CHARS
 from service.summary.salience import Salience, sentence_features
 from service.summary.units import Reading, glued_heading, is_heading, read_units
 from service.text.article import Article
 from service.text.lexicon import Lexicon, default_lexicon
 from service.text.tokenizer import Tokenizer
 
-DEFAULT_MAX_CHARS = 120
 MAX_CANDIDATES = 400  # sentences scored in a very long text (the rest rarely lead a summary)
 WORD_INFO_LIMIT = 100_000  # distinct words remembered for keywords (about 20 MB) before the memo starts over
 WEIGHTS = {

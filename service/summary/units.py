@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.text.sentences import CLOSERS, Sentence
+from service.text.patterns import CLOSERS, FACT, NUMBER_WITH_UNIT, PHRASE, SECTION_LABELS, SLOGAN, TERMINAL
+from service.text.sentences import Sentence
 
-SENTENCE_END = "。！？；…!?;."
+SENTENCE_END = TERMINAL + "."  # a Latin full stop ends a unit too
 LABEL = re.compile(
-    r"^(?:核心阅读|编者按|记者手记|记者观察|延伸阅读|相关链接|短评|链接|背景|小贴士|主办单位|承办单位|协办单位|支持单位|指导单位|主办|承办|协办)"
+    rf"^(?:{SECTION_LABELS}|链接|背景|小贴士|主办单位|承办单位|协办单位|支持单位|指导单位|主办|承办|协办)"
     r"|^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+(?:部分|章|节|篇)|[①②③④⑤⑥⑦⑧⑨⑩])"
     r"|^[（(][\u4e00-\u9fff]{2,4}(?:[ 、　][\u4e00-\u9fff]{2,4}){0,3}[）)]"
 )
@@ -34,16 +35,6 @@ BACK_REF = re.compile(
 INNER_REF = re.compile(r"这一(?:说法|消息|做法|情况|数字|举措|指控|表态)|这件事|这一切|上述|此举|对此|^和[^，。]{1,12}一样")
 # First-person speech inside a sentence (……，我代表党中央……) whose speaker is named before it.
 INNER_SPEECH = re.compile(r"[，,：:](?:我们|我(?![国省市区县镇乡村州盟旗校院所厂]))")
-# Slogans and set phrases: a sentence holding one and no number is filler.
-PHRASE = re.compile(
-    "岁月无声|光阴有痕|一方有难|八方支援|历史的车轮|滚滚向前|掌声|来看记者的?[\u4e00-\u9fff]{0,4}调研|来看(?:记者|本台)?(?:的)?报道|请看报道|一起来看|让我们|殷殷嘱托|化作强大动力|不信拉近镜头|不忘初心|牢记使命|撸起袖子"
-    "|砥砺前行|扬帆起航|乘风破浪|踔厉奋发|勇毅前行|笃行不怠|风雨兼程|春华秋实|蓄势待发|未来可期|号角|谱写|新篇章|画卷|绘就|奏响|凯歌|答卷|最大的?诚意|保驾护航|店小二"
-    "|栽下梧桐树|非常感谢|衷心感谢|表示感谢|热烈欢迎|互利共赢|再鼓干劲|添砖加瓦|新高潮|描绘出|天下英才|筑巢引凤|金山银山|绿水青山|奋进新时代|新的更大|无愧于|不负韶华"
-    "|只争朝夕|久久为功|一张蓝图绘到底|同心圆|正当其时|恰逢其时|时不我待"
-)
-NUMBER_WITH_UNIT = re.compile(
-    r"\d[\d.,]*\s*(?:多|余|几)?(?:万|亿|千|百)?(?:元|美元|%|％|倍|吨|千瓦时|千瓦|亩|公顷|套|个|家|名|人次|人|项|座|台|辆|公里|户|所|件|岗位)"
-)
 
 
 def ends_as_sentence(text: str) -> bool:
@@ -118,15 +109,6 @@ def is_filler(text: str, *, opening: bool = False) -> bool:
         return True  # 教育大计，教师为本。 使命无比光荣，征途星辰大海。 5月的莫斯科，天高云阔。
     return PHRASE.search(text) is not None and NUMBER_WITH_UNIT.search(text) is None
 
-# Concrete facts a sentence states (a number with a unit, a date) and slogans that score down.
-FACT = re.compile(
-    r"\d[\d.,]*\s*(?:多|余|几)?(?:万|亿|千)?(?:元|美元|吨|千瓦时|千瓦|瓦|亩|公顷|套|个|家|名|人次|人|项|座|台|辆|条|公里|米|平方米|户|所|场|批|次|倍|%|％)"
-    r"|\d{1,2}月\d{1,2}日|\d{4}年"
-)
-SLOGAN = re.compile(
-    r"最大的?诚意|最优质?的?服务|最好的环境|保驾护航|店小二|栽下梧桐树|非常感谢|衷心感谢|表示感谢|热烈欢迎"
-    r"|互利共赢|不忘初心|牢记使命|再鼓干劲|撸起袖子|奋力|描绘出|新答卷|新篇章|新高潮|添砖加瓦"
-)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.text.prepare import DATELINE, TERMINAL, _byline, prepare
+from service.text.patterns import TERMINAL
+from service.text.prepare import DATELINE, _byline, prepare
 
 MAX_TITLE_CHARS = 64
 

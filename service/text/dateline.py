@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import re
 
+from service.text.patterns import OUTLETS, SOURCES
 from service.text.prepare import prepare
 
-_SOURCES = r"本报|新华社|中新社|中新网|人民网|央视网|新华网|光明网|中国新闻网|央广网|国际在线|中国日报网"
 _DATE = r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日"
-_OUTLET = r"[^\s，。：:（(\d]{2,12}?(?:日报|晚报|报社|电视台|融媒体中心)"
+_OUTLET = rf"[^\s，。：:（(\d]{{2,12}}?(?:{OUTLETS})"
 FILED = re.compile(
-    rf"^\s*(?P<source>{_SOURCES}|{_OUTLET})\s*(?P<place>[^\s，。：:（(\d]{{0,16}}?)\s*(?P<date>{_DATE})\s*电"
+    rf"^\s*(?P<source>{SOURCES}|{_OUTLET})\s*(?P<place>[^\s，。：:（(\d]{{0,16}}?)\s*(?P<date>{_DATE})\s*电"
 )
 NEWS_OF = re.compile(
-    rf"^\s*(?P<source>本日|今日|本报|本刊|本台|{_SOURCES}|[^\s，。：:（(\d]{{2,12}}?(?:日报|晚报|新闻网|电视台|融媒体中心))\s*(?P<kind>讯|消息)"
+    rf"^\s*(?P<source>本日|今日|本刊|本台|{SOURCES}|{_OUTLET})\s*(?P<kind>讯|消息)"
 )
 
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CJK = "\u4e00-\u9fff\u3400-\u4dbf"
-# Marks that end a sentence or a paragraph in Chinese news.
-TERMINAL = "。！？；…!?;"
-CLOSERS = "”’」』）)》】"
+from service.text.patterns import CJK, CLOSERS, HAN, OUTLETS, SECTION_LABELS, SOURCES, TERMINAL
 
 _FULLWIDTH_ALNUM = {
     **{0xFF10 + i: 0x30 + i for i in range(10)},
@@ -29,15 +26,15 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # contro
 DATELINE = re.compile(
     r"^\s*(?:"
     r"(?:本日|本报|本刊|本台|今日)讯"
-    r"|(?:本报|新华社|中新社|人民网|央视网|新华网)[^，。\n]{0,16}?(?:\d{1,2}月)?\d{1,2}日电"
-    r"|[^，。\n]{2,12}(?:日报|晚报|融媒体中心|新闻网|电视台)讯"
-    r"|(?:央视网|新华网|人民网|中新网|中国新闻网)消息(?:[（(][^）)\n]{1,12}[）)])?[：:]?"
+    rf"|(?:{SOURCES})[^，。\n]{{0,16}}?(?:\d{{1,2}}月)?\d{{1,2}}日电"
+    rf"|[^，。\n]{{2,12}}(?:{OUTLETS})讯"
+    rf"|(?:{SOURCES})消息(?:[（(][^）)\n]{{1,12}}[）)])?[：:]?"
     r")"
     r"(?:\s*[（(](?:记者|通讯员|特约记者)[^）)\n]{1,40}[）)])?[\s　：:]*"
 )
 # A whole line that only marks a section or a page: 核心阅读, 编者按, （下转第二版）, photo captions.
 MARKER_LINE = re.compile(
-    r"^\s*(?:核心阅读|编者按|记者手记|延伸阅读|相关链接|短评|图片报道|数据来源[:：].*|本版责编[:：].*|本版制图[:：].*"
+    rf"^\s*(?:{SECTION_LABELS}|数据来源[:：].*|本版责编[:：].*|本版制图[:：].*"
     r"|[（(](?:上接|下转|转载自)[^）)]{1,12}[）)]|图[为①②③④⑤⑥⑦⑧⑨⑩\d][^\n]{0,120}|[■□◆●▲]+)\s*$"
 )
 # A reporter byline in brackets: （记者杜一菲） （张晓敏） （记者 王浩 通讯员 李明）
@@ -60,7 +57,6 @@ class Span:
 
 HTML_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.S)
 BLOCK_TAG = re.compile(r"<(?:br|/p|/div|/li|/h[1-6]|/tr)\b[^<>]*>", re.I)
-HAN = re.compile(f"[{CJK}]")
 
 
 def strip_html(text: str) -> str:

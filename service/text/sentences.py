@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.text.patterns import CLOSERS, ELLIPSIS, OPENERS, SENTENCE_ENDS
 from service.text.prepare import Span, align, find_boilerplate, prepare
 
-ENDS = "。！？；!?;"
-CLOSERS = "”’」』）)》】"
-OPENERS = {"“": "”", "「": "」", "『": "』", "（": "）", "(": ")"}
 MAX_SENTENCE = 160  # a longer "sentence" is split again at weaker marks
 CHUNK = 60  # text with no punctuation is cut into pieces of about this size
 NUMBERED = re.compile(r"(?<=[，：:])(?=(?:[一二三四五六七八九十]+是|其[一二三四五六七八九]，|（[一二三四五六七八九十\d]+）|\d{1,2}[.．、](?!\d)))")
@@ -51,11 +49,11 @@ def _split_paragraph(para: str, split_long: bool = True) -> list[tuple[int, int]
             depth.append(OPENERS[ch])
         elif depth and ch == depth[-1]:
             depth.pop()
-            closes_quote = not depth and i > 0 and para[i - 1] in ENDS + "…"
-        is_end = ch in ENDS or ch == "." or (ch == "…" and para[i + 1 : i + 2] == "…") or closes_quote
+            closes_quote = not depth and i > 0 and para[i - 1] in SENTENCE_ENDS + ELLIPSIS
+        is_end = ch in SENTENCE_ENDS or ch == "." or (ch == "…" and para[i + 1 : i + 2] == "…") or closes_quote
         if is_end and (not depth or i - start > MAX_SENTENCE):
             j = i + 1
-            while j < n and (para[j] in ENDS + "…" or para[j] in CLOSERS):
+            while j < n and (para[j] in SENTENCE_ENDS + ELLIPSIS or para[j] in CLOSERS):
                 if para[j] in CLOSERS and depth and para[j] == depth[-1]:
                     depth.pop()
                 j += 1

@@ -15,9 +15,10 @@ import threading
 from collections.abc import Iterable
 
 from service.text.lexicon import default_lexicon
+from service.text.patterns import CJK
 
 BACKENDS = ("rjieba", "jieba")
-_CONTENT = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbfA-Za-z0-9]")
+_CONTENT = re.compile(f"[{CJK}A-Za-z0-9]")
 _NUMBER = re.compile(r"^[0-9.,%]+$")
 # Function words that carry no theme; kept short on purpose (TF-IDF weighs the rest).
 STOP_WORDS = frozenset("的 了 在 和 是 与 及 等 对 将 为 也 都 并 把 被 从 向 于 以 其 之 这 那 有 就 而 或 由 但 又 还 更 个 年 月 日".split())

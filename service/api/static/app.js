@@ -8,6 +8,9 @@ const PALETTE = ["#6a1b9a", "#00838f", "#ad1457", "#4e342e", "#283593", "#9e9d24
 const $ = (id) => document.getElementById(id);
 const colour = (label) => COLORS[label] || (COLORS[label] = PALETTE[Object.keys(COLORS).length % PALETTE.length]);
 
+// The budget box starts at the server's default; left empty, the server's default applies.
+const budget = () => parseInt($("budget").value, 10) || undefined;
+
 const labelsReady = fetch("/v1/themes").then((r) => r.json()).then((data) => {
   for (const t of [...(data.next || []), ...data.themes]) NAMES[t.id] = t.name_zh;
   REVIEW_LABELS = (data.next || data.themes).map((t) => t.id);
@@ -120,7 +123,7 @@ async function analyse(event) {
   await labelsReady;
   const text = $("text").value;
   const title = $("title").value.trim();
-  const maxChars = parseInt($("budget").value, 10) || 120;
+  const maxChars = budget();
   const status = $("status");
   status.className = "";
   if (!text.trim()) { status.textContent = "请先粘贴或上传文章正文。"; status.className = "error"; return; }
@@ -151,7 +154,7 @@ async function analyse(event) {
 
 async function analyseArticles(articles, label) {
   await labelsReady;
-  const maxChars = parseInt($("budget").value, 10) || 120;
+  const maxChars = budget();
   const items = articles.map((a, i) => ({ id: i + 1, title: a.title, text: a.text || a.title }));
   const batch = await post("/v1/analyze/batch", { items, max_chars: maxChars });
   $("results").innerHTML = batch.results.map((r, i) => (r.error
@@ -198,7 +201,7 @@ $("suggestions").addEventListener("change", async (event) => {
   try {
     const rows = (await file.text()).split("\n").filter((line) => line.trim()).map((line) => JSON.parse(line));
     const items = rows.map((row, i) => ({ id: row.id || i + 1, title: row.title || "", text: row.text }));
-    const batch = await post("/v1/analyze/batch", { items: items.slice(0, 1000), max_chars: parseInt($("budget").value, 10) || 120 });
+    const batch = await post("/v1/analyze/batch", { items: items.slice(0, 1000), max_chars: budget() });
     $("results").innerHTML = batch.results.map((r, i) => (r.error ? "" : card(items[i].title || String(items[i].id), r, items[i].text))).join("");
     status.textContent = `已载入 ${items.length} 篇待标注文章：逐篇点“✓ 正确”或选择更正的主题。`;
     status.className = "";

@@ -7,7 +7,7 @@ import functools
 import pytest
 
 from service.documents import DocumentError, articles, read_document
-from service.text.prepare import TERMINAL
+from service.text.patterns import TERMINAL
 from tests.service.documents.make_files import (
     HEADER,
     PdfLayout,
