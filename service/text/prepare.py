@@ -199,7 +199,8 @@ def align(original: str, prepared: str) -> list[int]:
 
     Preparation only maps characters one to one (full-width to half-width, odd
     spaces to spaces) and deletes others (whitespace, control characters, page
-    breaks), so ``prepared`` is a subsequence of ``original`` up to that mapping.
+    breaks, HTML tags), so ``prepared`` is a subsequence of ``original`` up to that
+    mapping, but for the line breaks that HTML block tags stand for.
     Matching runs are found with slice comparisons, so long texts align quickly.
     """
     src, dst = _align_form(original), _align_form(prepared)
@@ -208,6 +209,10 @@ def align(original: str, prepared: str) -> list[int]:
     n, m = len(dst), len(src)
     while i < n:
         found = src.find(dst[i], j)
+        if dst[i] == " " and (found < 0 or 0 <= src.find(dst[i + 1 : i + 2] or " ", j) < found):
+            out.append(min(j, m - 1))  # a line break an HTML block tag (</p>, <br>) stands for: no character of its own
+            i += 1
+            continue
         if found < 0:  # cannot happen for prepare(original); stay within bounds anyway
             out.extend([m - 1] * (n - i))
             break

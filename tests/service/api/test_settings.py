@@ -28,3 +28,15 @@ def test_an_unreadable_config_file_or_an_unknown_setting_is_refused(tmp_path):
         load_settings({}, {"ZONEDIGEST_CONFIG": str(tmp_path / "missing.json")})
     with pytest.raises(SettingsError, match="unknown settings: max_chars"):
         load_settings({"max_chars": 3}, {})
+
+
+def test_the_default_budget_reaches_the_page_and_the_answers():
+    from service.api.app import create_app
+
+    client = create_app({"TESTING": True, "DEFAULT_MAX_CHARS": 60}).test_client()
+    assert 'id="budget" type="number" min="20" max="2000" value="60"' in client.get("/").get_data(as_text=True)
+    text = "今年以来，园区新签约项目30个，总投资120亿元。园区还引进配套企业12家。下一步，开发区将建设人才公寓800套，吸引高校毕业生来园区就业。"
+    summary = client.post("/v1/summarize", json={"text": text}).get_json()["summary"]
+    assert 0 < len(summary) <= 60
+    both = client.post("/v1/summarize", json={"text": text, "max_chars": 80, "max_sentences": 2})
+    assert both.status_code == 400 and "max_chars or max_sentences, not both" in both.get_data(as_text=True)
