@@ -53,6 +53,21 @@ def archive_articles(ids: set[str]) -> dict[str, dict]:
     return out
 
 
+def extract_tree(ref: str, dest: Path) -> Path:
+    """The repository's files at git ``ref``, written under ``dest`` (models included): an earlier
+    tree to measure beside this one in the same run."""
+    import subprocess
+    import tarfile
+
+    tree = dest / f"tree-{ref}"
+    tree.mkdir(parents=True)
+    tar_path = dest / f"tree-{ref}.tar"
+    subprocess.run(["git", "archive", "-o", str(tar_path), ref], cwd=ROOT, check=True)
+    with tarfile.open(tar_path) as tar:
+        tar.extractall(tree, filter="data")
+    return tree
+
+
 def median_seconds(fn: Callable[[], object], repeat: int = 3) -> float:
     """Median wall time of ``repeat`` calls of ``fn``."""
     times = []

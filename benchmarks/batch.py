@@ -1,6 +1,7 @@
 """Batch scoring of whole archives: wall time, docs/s, characters/s, peak memory.
 
 Usage: python benchmarks/batch.py [--skip-dask] [--files-only]
+       python benchmarks/batch.py --before REF [--runs 3]   (each archive, this tree against the code at REF)
 
 Runs `zonedigest score` (theme + summary + keywords) over all of archive_xwlb and,
 separately, all of archive_rmrb with the local engine on every core; then, in the same
@@ -26,7 +27,7 @@ import threading
 import time
 from pathlib import Path
 
-from _common import ROOT, SHARED, archive
+from _common import ROOT, SHARED, archive, extract_tree
 
 
 def tree_rss(pid: int) -> int:
@@ -52,10 +53,10 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def timed_run(args: list[str]) -> tuple[float, int, str]:
-    """Wall seconds, peak resident memory of the process tree, stderr of a command."""
+def timed_run(args: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
+    """Wall seconds, peak resident memory of the process tree, stderr of a command (run in ``cwd``)."""
     started = time.perf_counter()
-    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = 0
     stop = threading.Event()
 
@@ -133,15 +134,39 @@ def files_vs_text(out: Path, workers: int) -> None:
             print(f"  {n} worker(s): {kind} adds {walls[kind] / walls['txt'] - 1:+.0%} to the time of the same bulletins as text")
 
 
+def before_and_after(ref: str, runs: int, out: Path, workers: int) -> None:
+    """Each whole archive scored (theme, summary, keywords) by the code at ``ref`` and by this tree,
+    each with its own shipped model, the trees taking turns; wall time and documents a second."""
+    trees = {"before": extract_tree(ref, out), "after": ROOT}
+    print(f"zonedigest score ARCHIVE, local engine, {workers} workers; before = {ref}, after = this tree; median of {runs} runs, the trees taking turns")
+    for name in ("archive_xwlb.jsonl.gz", "archive_rmrb.jsonl.gz"):
+        docs = sum(1 for _ in archive(name))
+        walls: dict[str, list[float]] = {"before": [], "after": []}
+        for i in range(runs):
+            for side, tree in trees.items():
+                target = out / f"{side}-{name}-{i}.jsonl"
+                command = [sys.executable, "-m", "service", "score", str(SHARED / name), "-o", str(target), "--workers", str(workers)]
+                walls[side].append(timed_run(command, cwd=tree)[0])
+        before, after = (statistics.median(walls[side]) for side in ("before", "after"))
+        rates = f"before {before:.1f} s ({docs / before:.0f} docs/s)   after {after:.1f} s ({docs / after:.0f} docs/s)"
+        print(f"{name}: {docs} docs   {rates}   after/before {after / before:.2f}")
+        print(f"  runs before {', '.join(f'{w:.1f}' for w in walls['before'])}   after {', '.join(f'{w:.1f}' for w in walls['after'])}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--files-only", action="store_true", help="only the bulletins-as-files comparison")
+    parser.add_argument("--before", metavar="REF", help="only each whole archive, this tree against the code at git REF, taking turns (median of --runs)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each tree with --before")
     args = parser.parse_args()
     workers = os.cpu_count() or 1
     out = Path(tempfile.mkdtemp(prefix="zonedigest-bench-"))
     if args.files_only:
         files_vs_text(out, workers)
+        return
+    if args.before:
+        before_and_after(args.before, args.runs, out, workers)
         return
     score = [sys.executable, "-m", "service", "score"]
     results = {}

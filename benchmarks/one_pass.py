@@ -24,12 +24,11 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, archive
+from _common import ROOT, archive, extract_tree
 
 STORY_CHARS = 766
 FIELDS = ("theme", "scores", "themes", "evidence", "summary", "keywords", "dateline", "warnings")
@@ -125,12 +124,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds, the trees taking turns; each figure is the median over rounds")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        before_tree = Path(tmp) / "before"
-        before_tree.mkdir()
-        archive_tar = Path(tmp) / "before.tar"
-        subprocess.run(["git", "archive", "-o", str(archive_tar), args.before], cwd=ROOT, check=True)
-        with tarfile.open(archive_tar) as tar:
-            tar.extractall(before_tree, filter="data")
+        before_tree = extract_tree(args.before, Path(tmp))
         rounds = []
         for r in range(args.rounds):  # the trees take turns, so that a busy spell of the machine hits both
             articles = args.articles if r == 0 else 0
