@@ -38,9 +38,10 @@ import time
 
 from _common import archive
 
+from service.text.patterns import CLOSERS, TERMINAL
+
 PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
-END_MARKS = "。！？；…!?;."
-CLOSERS = "”’」』）)》】"
+END_MARKS = TERMINAL + "."
 SEED = 20261125
 
 DEFECTS = {
