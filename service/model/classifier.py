@@ -93,18 +93,17 @@ class ThemeClassifier:
     def predict(self, docs: list[str | Article], *, evidence: int = 5) -> list[Prediction]:
         """Predictions for articles (:meth:`article`) or documents made with :func:`service.model.features.compose`.
 
-        A few documents go through the compiled scorer (no per-call validation cost); many
-        go through the Pipeline's vectorised transforms. Both give the same numbers, calibrated
-        by the version's temperatures (:func:`service.model.estimator.calibrate`).
+        The compiled scorer computes what the Pipeline would (a test holds them together) without
+        scikit-learn's per-call validation: a few documents one by one, many in one set of array
+        operations. Probabilities are calibrated by the version's temperatures
+        (:func:`service.model.estimator.calibrate`).
         """
         if len(docs) <= COMPILED_MAX_DOCS:
             scored = (self._scorer.score(doc) for doc in docs)
             rows = [(apply_temperatures(proba[self._order], self._temperatures), presence, idx, vals) for proba, presence, idx, vals in scored]
         else:
-            features = self.pipeline[:-1].transform(docs).tocsr()
-            clf = self.pipeline.steps[-1][1]
-            proba, presence = clf.predict_proba(features)[:, self._order], clf.presence_proba(features)
-            proba = apply_temperatures(proba, self._temperatures)
+            proba, presence, features = self._scorer.score_many(docs)
+            proba = apply_temperatures(proba[:, self._order], self._temperatures)
             spans = zip(features.indptr[:-1], features.indptr[1:])
             rows = [(proba[i], presence[i], features.indices[a:b], features.data[a:b]) for i, (a, b) in enumerate(spans)]
         return [self._prediction(*row, evidence) for row in rows]

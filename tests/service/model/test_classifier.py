@@ -90,6 +90,9 @@ def test_compiled_scorer_matches_the_pipeline(shipped_model, seed_text):
     for doc, proba, presence in zip(docs, expected_proba, expected_presence):
         got_proba, got_presence, _, _ = shipped_model._scorer.score(doc)
         assert np.allclose(got_proba, proba, atol=1e-9) and np.allclose(got_presence, presence, atol=1e-9)
+    many_proba, many_presence, many_features = shipped_model._scorer.score_many(docs)  # all at once, as batches go
+    assert np.allclose(many_proba, expected_proba, atol=1e-9) and np.allclose(many_presence, expected_presence, atol=1e-9)
+    assert np.allclose(many_features.toarray(), features.toarray(), atol=1e-9)
 
 
 def test_small_and_large_calls_give_the_same_predictions(shipped_model, seed_text):
