@@ -11,6 +11,7 @@ plain numbers (no pickle); the summarizer reads them with :meth:`Salience.from_j
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 
@@ -37,16 +38,18 @@ def sentence_features(texts: list[str], hand_scores: list[float], title_overlap:
     """One row of :data:`FEATURES` per candidate sentence of an article, in text order (``reading``:
     :func:`service.summary.units.read_units` of ``texts``, when already read)."""
     n = len(texts)
+    if not n:
+        return np.zeros((0, len(FEATURES)))
     reading = reading or read_units(texts)
-    rank = np.arange(n, dtype=np.float64)
-    length = np.fromiter(map(len, texts), dtype=np.float64, count=n)
+    last = max(n - 1, 1)
+    lengths = [len(t) for t in texts]
     columns = (
-        1 / (1 + 0.6 * rank),
-        rank == 0,
-        rank / max(n - 1, 1),
-        np.log(np.maximum(length, 1)),
-        length > 120,
-        length < 20,
+        [1 / (1 + 0.6 * rank) for rank in range(n)],
+        [1] + [0] * (n - 1),
+        [rank / last for rank in range(n)],
+        [math.log(max(size, 1)) for size in lengths],
+        [size > 120 for size in lengths],
+        [size < 20 for size in lengths],
         reading.facts,
         [NUMBER_WITH_UNIT.search(t) is not None for t in texts],
         [MONEY.search(t) is not None for t in texts],
@@ -63,9 +66,7 @@ def sentence_features(texts: list[str], hand_scores: list[float], title_overlap:
         hand_scores,
         title_overlap,
     )
-    if not n:
-        return np.zeros((0, len(FEATURES)))
-    return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
+    return np.array(columns, dtype=np.float64).T  # one conversion of plain lists: an article has few sentences
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,9 @@ class Summarizer:
             return Summary("", [], [], dateline=article.dateline)
         units = {id(s) for s in body}  # keywords read the whole article, headings and list lines too
         others = (words for s, words in zip(article.sentences[:MAX_CANDIDATES], article.sentence_words) if id(s) not in units)
-        keywords = self._keywords(doc_tf + Counter(t for words in others for t in words), lexicon, n_keywords)
+        whole_tf = doc_tf.copy()
+        whole_tf.update(t for words in others for t in words)
+        keywords = self._keywords(whole_tf, lexicon, n_keywords)
         texts = [s.text for s in body]
         overlap, reading = title_overlap(title or "", texts), read_units(texts)
         scored = self._score(body, tokens, doc_tf, lexicon, title or "", themes, shown, overlap, reading)
@@ -186,11 +188,14 @@ class Summarizer:
     def _score(self, body, tokens, doc_tf, lexicon: Lexicon, title: str, themes, shown=None, overlap=None, reading=None) -> list[ScoredSentence]:
         """Hand-weighted scores of the units ``body`` (``shown``: their text as the user wrote it;
         ``overlap`` and ``reading``: :func:`title_overlap` and :func:`read_units` of them, when already known)."""
-        idf, default = self.idf, self.default_idf
-        word_idf = {t: idf.get(t, default) for t in doc_tf}
-        centroid = {t: word_idf[t] * (1 + math.log(c)) for t, c in doc_tf.items()}
-        centroid_norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
-        toward = {t: centroid[t] * word_idf[t] for t in doc_tf}  # a sentence's dot product with the centroid, per count
+        idf, default, log = self.idf, self.default_idf, math.log
+        word_idf, toward, centroid_norm2 = {}, {}, 0.0
+        for t, c in doc_tf.items():
+            word_idf[t] = weight = idf.get(t, default)
+            centroid = weight * (1 + log(c))  # the article's TF-IDF centroid
+            centroid_norm2 += centroid * centroid
+            toward[t] = centroid * weight  # a sentence's dot product with the centroid, per count
+        centroid_norm = math.sqrt(centroid_norm2) or 1.0
         own = set(themes)
         term_value = {}  # every occurrence counts; the article's own themes count double
         for term in doc_tf.keys() & lexicon.terms.keys():

@@ -119,7 +119,7 @@ class Article:
         title_words: list[str] = []
         if self.title and self.title.strip():
             headline = Article(self.title, tokenizer=self.tokenizer)
-            title, title_words = headline.clean, headline.content[0]
+            title, title_words = headline.clean, self.tokenizer.content(headline.words)
         words, _, ends = self.content
         split = int(np.searchsorted(ends, HEAD_CHARS, side="right"))  # the lead: words that end within HEAD_CHARS
         return ModelView(title_words + words[:split], title_words + words, f"{title}\n{self.clean}")
