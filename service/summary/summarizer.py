@@ -89,10 +89,13 @@ def _similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
 
 
-def title_overlap(title: str, texts: list[str]) -> list[float]:
-    """How much each sentence shares with the headline: cosine of their character-bigram sets."""
-    grams = _bigrams(title)
-    return [_similarity(grams, _bigrams(t)) for t in texts] if grams else [0.0] * len(texts)
+def title_overlap(title: str, texts: list[str], grams: list[set[str]] | None = None) -> list[float]:
+    """How much each sentence shares with the headline: cosine of their character-bigram sets
+    (``grams``: the sentences' sets, when already made)."""
+    title_grams = _bigrams(title)
+    if not title_grams:
+        return [0.0] * len(texts)
+    return [_similarity(title_grams, g) for g in (grams if grams is not None else map(_bigrams, texts))]
 
 
 def candidate_units(text: str, candidates: list | None = None) -> list:
@@ -170,7 +173,8 @@ class Summarizer:
         whole_tf.update(t for words in others for t in words)
         keywords = self._keywords(whole_tf, lexicon, n_keywords)
         texts = [s.text for s in body]
-        overlap, reading = title_overlap(title or "", texts), read_units(texts)
+        grams = [_bigrams(t) for t in texts]  # for the headline's overlap and the redundancy between sentences
+        overlap, reading = title_overlap(title or "", texts, grams), read_units(texts)
         scored = self._score(body, tokens, doc_tf, lexicon, title or "", themes, shown, overlap, reading)
         if self.salience is not None:
             scored = self._learned(scored, texts, overlap, reading)
@@ -181,7 +185,8 @@ class Summarizer:
         # A back-reference may follow only its antecedent (the sentence before it, with nothing between).
         antecedent = {id(s): scored[i - 1] for i, s in enumerate(scored) if reading.back_reference[i]}
         filler = {id(s) for i, s in enumerate(scored) if reading.filler[i]}
-        chosen, over = self._select(scored, max_chars, max_sentences, self.weights["redundancy"], antecedent, filler)
+        known = {id(s): g for s, g in zip(scored, grams)}
+        chosen, over = self._select(scored, max_chars, max_sentences, self.weights["redundancy"], antecedent, filler, known)
         chosen.sort(key=lambda s: s.start)
         return Summary("".join(s.text for s in chosen), chosen, keywords, over, article.dateline)
 
@@ -268,8 +273,9 @@ class Summarizer:
         lam: float,
         antecedent: dict[int, ScoredSentence | None] | None = None,
         filler: set[int] | None = None,
+        grams: dict[int, set[str]] | None = None,
     ):
-        """Greedy MMR under the budget.
+        """Greedy MMR under the budget (``grams``: the sentences' character bigrams by ``id``, when already made).
 
         When the best sentence (or one scoring as high) does not fit the budget, it is
         returned whole and flagged, rather than lesser sentences that fit. A sentence in
@@ -284,7 +290,7 @@ class Summarizer:
         fits = [s for s in pool if max_chars is None or len(s.text) <= max_chars]
         if not any(s.score >= best.score for s in fits):
             return [best], True
-        grams: dict[int, set[str]] = {}  # character bigrams, made when a sentence is first compared
+        grams = dict(grams or {})  # character bigrams (id → set), made when a sentence is first compared
 
         def bigrams_of(sentence: ScoredSentence) -> set[str]:
             if id(sentence) not in grams:

@@ -99,23 +99,31 @@ def normalize(text: str) -> str:
     if _NEEDS_TRANSLATE.search(text):
         text = text.translate(_TRANSLATE)
     text = _CONTROL.sub("", text)
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    lines = [_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+_SPACE_RUN = re.compile(r"[ \t]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_CLAUSE_MARK = re.compile("[，。；]")
+_GOES_ON = re.compile(rf"[{CJK}0-9A-Za-z“‘《（(、，]")  # a last character after which a sentence goes on
+_CONTINUES = re.compile(rf"[{CJK}0-9A-Za-z%.，、。；：”’）)》]")  # a first character that continues a sentence
 
 
 def _is_body_fragment(line: str) -> bool:
     """A paragraph cut short by a page break: body text that stops mid-sentence."""
-    if len(line) < 8 or not re.search("[，。；]", line):
+    if len(line) < 8 or not _CLAUSE_MARK.search(line):
         return False
     if line[-1] in TERMINAL + CLOSERS + "：:" or _byline(line):
         return False
-    return bool(re.match(rf"[{CJK}0-9A-Za-z“‘《（(、，]", line[-1]))
+    return bool(_GOES_ON.match(line[-1]))
 
 
 def _is_continuation(line: str) -> bool:
     if not line or DATELINE.match(line):
         return False
-    return bool(re.match(rf"[{CJK}0-9A-Za-z%.，、。；：”’）)》]", line[0]))
+    return bool(_CONTINUES.match(line[0]))
 
 
 def repair_page_breaks(text: str) -> str:
@@ -124,7 +132,7 @@ def repair_page_breaks(text: str) -> str:
     ``“产\\n\\n业链招商”`` becomes ``“产业链招商”``; real paragraph breaks (after
     a sentence end, a title or a byline) stay.
     """
-    paragraphs = [p for p in re.split(r"\n\s*\n", text)]
+    paragraphs = _PARAGRAPH_BREAK.split(text)
     out: list[str] = []
     for para in paragraphs:
         if out and _is_body_fragment(out[-1].rsplit("\n", 1)[-1]) and _is_continuation(para.lstrip()):
