@@ -21,10 +21,11 @@ def _init_local_worker(model_dir: str | None) -> None:
     _worker_analyzer = Analyzer(load_model(model_dir))
 
 
-def score_chunk(records: list[Record], analyzer, max_chars: int | None, max_sentences: int | None) -> list[dict]:
-    """Output rows for a chunk of records, in order."""
+def score_chunk(records: list[Record], analyzer, max_chars: int | None, max_sentences: int | None, summaries: bool = True) -> list[dict]:
+    """Output rows for a chunk of records, in order (``summaries=False``: themes only, when no summary field is asked for)."""
     good = [r for r in records if r.error is None]
-    results = iter(analyzer.analyze_many([(r.title, r.text) for r in good], max_chars=max_chars, max_sentences=max_sentences))
+    items = [(r.title, r.text) for r in good]
+    results = iter(analyzer.analyze_many(items, max_chars=max_chars, max_sentences=max_sentences) if summaries else analyzer.classify_many(items))
     rows = []
     for record in records:
         if record.error is not None:
@@ -50,14 +51,14 @@ def format_chunk(rows: list[dict], formatter: Formatter) -> ChunkResult:
 
 def _score_in_local_worker(args) -> ChunkResult:
     records, max_chars, max_sentences, formatter = args
-    return format_chunk(score_chunk(records, _worker_analyzer, max_chars, max_sentences), formatter)
+    return format_chunk(score_chunk(records, _worker_analyzer, max_chars, max_sentences, formatter.summaries), formatter)
 
 
 def local_results(chunks: Iterator[list[Record]], options: BatchOptions, formatter: Formatter) -> Iterator[ChunkResult]:
     if options.workers <= 1:
         _init_local_worker(options.model_dir)
         for chunk in chunks:
-            yield format_chunk(score_chunk(chunk, _worker_analyzer, options.max_chars, options.max_sentences), formatter)
+            yield format_chunk(score_chunk(chunk, _worker_analyzer, options.max_chars, options.max_sentences, formatter.summaries), formatter)
         return
     import multiprocessing
 

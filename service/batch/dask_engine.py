@@ -46,7 +46,7 @@ def score_on_worker(records, payload: dict, max_chars, max_sentences, formatter)
     """A chunk scored and formatted on a Dask worker with its cached model."""
     from service.batch.chunks import format_chunk, score_chunk
 
-    return format_chunk(score_chunk(records, _worker_analyzer(payload), max_chars, max_sentences), formatter)
+    return format_chunk(score_chunk(records, _worker_analyzer(payload), max_chars, max_sentences, formatter.summaries), formatter)
 
 
 def dask_results(chunks: Iterator[list], options, formatter) -> Iterator:

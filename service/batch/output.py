@@ -13,6 +13,7 @@ from pathlib import Path
 from service.batch.options import DEFAULT_FIELDS, EXTRA_FIELDS, BatchError
 
 FORMATS = ("jsonl", "csv", "sqlite")
+SUMMARY_FIELDS = ("summary", "over_budget", "sentences", "keywords", "dateline")  # what only a summary gives
 
 
 class Formatter:
@@ -27,6 +28,7 @@ class Formatter:
             raise BatchError(f"unknown field(s) {', '.join(unknown)}; choose from {', '.join(known)}")
         self.fmt = fmt
         self.fields = tuple(dict.fromkeys(("id", *(fields or DEFAULT_FIELDS), "error")))
+        self.summaries = fmt == "sqlite" or any(f in SUMMARY_FIELDS for f in self.fields)  # else classified only (a database keeps every column)
 
     def header(self) -> str:
         """The CSV header line ('' for JSONL)."""

@@ -99,6 +99,20 @@ def test_csv_output_with_chosen_fields(tmp_path):
     assert table[0]["theme"] == "investment" and table[0]["date"] == "20240101" and float(table[0]["confidence"]) > 0.5
 
 
+def test_asking_for_themes_only_skips_the_summaries(tmp_path, monkeypatch):
+    from service.summary.summarizer import Summarizer
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a summary was made")
+
+    monkeypatch.setattr(Summarizer, "summarize", refuse)
+    jsonl = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": x} for i, _, x in ARTICLES])
+    _, out = run([jsonl], tmp_path, "themes.jsonl", fields=("theme", "themes", "evidence"), workers=1)
+    assert [r["theme"] for r in rows_of(out)] == ["investment", "agriculture", "energy", "talent"]
+    with pytest.raises(AssertionError, match="a summary was made"):
+        run([jsonl], tmp_path, "summaries.jsonl", fields=("theme", "keywords"), workers=1)
+
+
 def test_workers_keep_input_order(tmp_path):
     records = [{"id": f"r{n}", "text": ARTICLES[n % 4][2] + f"第{n}条。"} for n in range(60)]
     jsonl = write_jsonl(tmp_path / "in.jsonl", records)
