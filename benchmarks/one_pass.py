@@ -48,7 +48,11 @@ def _per_article(fn, items, repeat: int = 3) -> float:
 def measure(tree: Path, articles: int, timing: int, out: Path) -> None:  # noqa: C901 - one measuring script
     """Run inside a tree (its folder first on sys.path): timings and outputs as JSON to ``out``."""
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    import service
     from service.analyzer import Analyzer
+
+    if Path(service.__file__).resolve().parent.parent != tree.resolve():  # _common puts this checkout on the path too
+        raise SystemExit(f"measuring {tree} but imported the code of {service.__file__}")
     from service.model.classifier import load_model
     from service.text.tokenizer import cut
 
@@ -84,8 +88,8 @@ def measure(tree: Path, articles: int, timing: int, out: Path) -> None:  # noqa:
 
 def run_tree(tree: Path, articles: int, timing: int, out: Path) -> dict:
     code = (
-        f"import sys; from pathlib import Path; sys.path[:0] = [{str(tree)!r}, {str(ROOT / 'benchmarks')!r}]; import one_pass; "
-        f"one_pass.measure(Path({str(tree)!r}), {articles}, {timing}, Path({str(out)!r}))"
+        f"import sys; from pathlib import Path; sys.path[:0] = [{str(ROOT / 'benchmarks')!r}]; import one_pass; "
+        f"sys.path.insert(0, {str(tree)!r}); one_pass.measure(Path({str(tree)!r}), {articles}, {timing}, Path({str(out)!r}))"
     )
     subprocess.run([sys.executable, "-c", code], cwd=tree, check=True)
     return json.loads(out.read_text())
@@ -100,7 +104,7 @@ def _median_of(reports: list[dict]) -> dict:
 
 
 def compare(before: list[dict], after: list[dict]) -> tuple[dict, list[str]]:
-    """How many articles differ in each field, the largest score change, and a few differing summaries."""
+    """How many articles differ in each field, the largest score change, and two examples of each field that differs."""
     differ = {k: 0 for k in FIELDS}
     largest, shown = 0.0, []
     for b, a in zip(before, after):
@@ -111,8 +115,10 @@ def compare(before: list[dict], after: list[dict]) -> tuple[dict, list[str]]:
                 differ[k] += change > 1e-3
             else:
                 differ[k] += b[k] != a[k]
-        if b["summary"] != a["summary"] and len(shown) < 4:
-            shown.append(f"  {b['id']}\n    before: {b['summary'][:90]}\n    after:  {a['summary'][:90]}")
+        for k in FIELDS:
+            if k != "scores" and b[k] != a[k] and sum(line.startswith(f"  {k} ") for line in shown) < 2:
+                was, now = (json.dumps(x[k], ensure_ascii=False)[:150] for x in (b, a))
+                shown.append(f"  {k} of {b['id']}\n    before: {was}\n    after:  {now}")
     return {**differ, "largest score change": round(largest, 4)}, shown
 
 
