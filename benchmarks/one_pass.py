@@ -31,7 +31,7 @@ from pathlib import Path
 from _common import ROOT, archive, extract_tree
 
 STORY_CHARS = 766
-FIELDS = ("theme", "scores", "themes", "evidence", "summary", "keywords", "dateline", "warnings")
+FIELDS = ("theme", "scores", "themes", "evidence", "summary", "sentences", "keywords", "dateline", "warnings")
 
 
 def _per_article(fn, items, repeat: int = 3) -> float:

@@ -13,14 +13,13 @@ Stored by reference in model artifacts: keep the class names.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from service.model.features import ModelView, ViewTfidf, count_matrix
+from service.model.features import ViewTfidf, count_matrix
 
 
 class ArchiveWords(ViewTfidf):
@@ -89,19 +88,9 @@ class ArchiveTopics(BaseEstimator, TransformerMixin):
         state.pop("_weights", None)  # derived: rebuilt on first use
         return state
 
-    def row(self, doc: ModelView) -> np.ndarray:
-        """The topic weights of one prepared document (unit length, or zeros)."""
-        return self.row_of_counts(Counter(doc.body))
-
-    def row_of_counts(self, words: Counter) -> np.ndarray:
-        """:meth:`row` from the document's word counts."""
-        get = self.vocabulary.get
-        found = [(i, c) for i, c in zip(map(get, words), words.values()) if i is not None]
-        idx = np.fromiter((i for i, _ in found), dtype=np.int64, count=len(found))
-        return self.row_of_tf(idx, 1.0 + np.log(np.fromiter((c for _, c in found), dtype=np.float64, count=len(found))))
-
     def row_of_tf(self, idx: np.ndarray, tf: np.ndarray) -> np.ndarray:
-        """:meth:`row` from the columns of the document's words and their sublinear counts (1 + log count)."""
+        """The topic weights of one document (unit length, or zeros), from the columns of its words and their
+        sublinear counts (1 + log count)."""
         if not len(idx):
             return np.zeros(self.n_topics)
         out = tf.astype(np.float32) @ self._projection()[idx]  # the TF-IDF row projected (its length cancels below)

@@ -10,12 +10,13 @@ import numpy as np
 from service.labels import LabelSet
 from service.model.artifact import load_pipeline, read_metadata, resolve_model_dir
 from service.model.estimator import apply_temperatures, label_temperatures
+from service.model.features import PolicyTermFeatures
 from service.model.scorer import CompiledScorer
 from service.text.article import Article
 from service.text.tokenizer import Tokenizer
 
 EVIDENCE_VIEWS = ("words__", "head__")
-COMPILED_MAX_DOCS = 16  # up to this many documents a call, the compiled scorer is faster
+COMPILED_MAX_DOCS = 16  # up to this many documents a call, one by one; more, all at once
 
 
 @dataclass
@@ -69,12 +70,16 @@ class ThemeClassifier:
         self._evidence_mask &= np.array([" " not in t and t != "<num>" for t in terms])
         self._feature_terms = np.array(terms, dtype=object)
         self._coef = clf.coef_
+        prepare = pipeline.named_steps["prepare"]
+        if not prepare.terms and labels_terms(pipeline):  # a version saved when only the term counts held its seed terms
+            prepare.terms = labels_terms(pipeline)
+        self._tokenizer = prepare.tokenizer
         self._scorer = CompiledScorer(pipeline)
 
     @property
     def tokenizer(self) -> Tokenizer:
         """The tokenizer this version's articles are cut with (its themes' seed terms kept whole)."""
-        return self.pipeline.named_steps["prepare"].tokenizer
+        return self._tokenizer
 
     def article(self, text: str, title: str | None = None) -> Article:
         """``text`` prepared once for this model, its summary and keywords."""
@@ -133,6 +138,14 @@ class ThemeClassifier:
                 weights[term] = weights.get(term, 0.0) + float(value)
         top = sorted(weights.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[:n]  # equal weights in the terms' order, whichever path scored
         return [{"term": term, "weight": round(w, 4)} for term, w in top]
+
+
+def labels_terms(pipeline) -> tuple[str, ...]:
+    """The seed terms a version's policy-term counts hold (its themes' own terms; none for the shipped five)."""
+    for _, step in pipeline.named_steps["features"].transformer_list:
+        if isinstance(step, PolicyTermFeatures):
+            return tuple(step.extra_terms or ())
+    return ()
 
 
 def load_model(model_dir: Path | str | None = None) -> ThemeClassifier:

@@ -1,9 +1,10 @@
-"""A compiled view of a fitted theme Pipeline for fast scoring, one document at a time.
+"""A compiled view of a fitted theme Pipeline for fast scoring, of one document or of a batch.
 
 scikit-learn's per-call input validation costs milliseconds, which is most of the time
 for one article. :class:`CompiledScorer` reads the fitted vocabularies, IDF vectors,
 transformer weights and coefficients once and computes the same numbers with a few
-NumPy operations per document; a test checks it against the Pipeline.
+NumPy operations per document (:meth:`CompiledScorer.score`) or per batch
+(:meth:`CompiledScorer.score_many`); a test checks both against the Pipeline.
 """
 
 from __future__ import annotations
@@ -140,7 +141,6 @@ class CompiledScorer:
         views = [prepare_document(doc, self.prepare.tokenizer) for doc in docs]
         n = len(views)
         body = self._word_counts([v.body for v in views], self._merged)
-        head = None
         rows, cols, vals = [], [], []
         for transformer, offset, weight in self.views:
             if self._reads_body(transformer):
@@ -160,8 +160,7 @@ class CompiledScorer:
             elif isinstance(transformer, ViewTfidf):
                 if transformer.view != "head":
                     raise ValueError(f"unknown view {transformer.view!r}; expected head or body")
-                head = head or self._word_counts([v.head for v in views], transformer.vocabulary_)
-                r, c, tf = head
+                r, c, tf = self._word_counts([v.head for v in views], transformer.vocabulary_)
                 v = _row_normalized(r, tf * transformer.idf_[c], n)
             elif isinstance(transformer, (CharTfidf, PolicyTermFeatures)):
                 block = transformer.transform(views).tocoo()

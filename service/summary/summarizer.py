@@ -68,7 +68,7 @@ class Summary:
     sentences: list[ScoredSentence]
     keywords: list[dict]
     over_budget: bool = False
-    dateline: dict | None = None  # {"source", "place", "date"} as written, or None (service.text.dateline)
+    dateline: dict | None = None  # {"source", "place", "date"} as written (simplified characters), or None (service.text.dateline)
 
     def to_dict(self) -> dict:
         """JSON-ready dict (fresh containers: the caller may change them)."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -26,32 +25,55 @@ from service.text.sentences import Sentence, sentence_spans
 from service.text.tokenizer import Tokenizer, tokenizer_for
 
 HEAD_CHARS = 160  # the lead: the words within this many characters of the cleaned text
-ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+ENTITY = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # what html.unescape reads as one
 
 
 class ModelView(NamedTuple):
-    """What the theme model reads of an article (stored by reference as ``ModelView`` in saved models)."""
+    """What the theme model reads of an article."""
 
     head: list[str]  # content words of title and lead
     body: list[str]  # content words of title and cleaned text
     text: str  # cleaned title and text, a line apart
 
 
-def _unescaped(text: str) -> tuple[str, list[int] | None]:
-    """``text`` with HTML entities (``&amp;``, ``&#12290;``) replaced, and each character's offset in
-    ``text`` (None when there was no entity to replace)."""
-    if "&" not in text or not ENTITY.search(text):
+def _unescaped(text: str) -> tuple[str, list[tuple[int, int]] | None]:
+    """``text`` with HTML entities (``&amp;``, ``&#12290;``) replaced as ``html.unescape`` replaces them,
+    and where each character came from in ``text``, as (start, end) (None when nothing was replaced)."""
+    if "&" not in text:
         return text, None
-    parts, index, last = [], [], 0
+    parts, spans, last = [], [], 0
     for match in ENTITY.finditer(text):
         value = html.unescape(match.group())
+        if value == match.group():
+            continue
         parts.append(text[last : match.start()] + value)
-        index += range(last, match.start())
-        index += [match.start()] * len(value)
+        spans += ((i, i + 1) for i in range(last, match.start()))
+        spans += [(match.start(), match.end())] * len(value)  # a character an entity stands for spans the whole entity
         last = match.end()
+    if not parts:
+        return text, None
     parts.append(text[last:])
-    index += range(last, len(text))
-    return "".join(parts), index
+    spans += ((i, i + 1) for i in range(last, len(text)))
+    return "".join(parts), spans
+
+
+class _once:
+    """A property computed on first use and kept on the instance: ``functools.cached_property`` without
+    its lock, which Python 3.11 holds across every instance (one request's long article would stall the
+    others' threads)."""
+
+    def __init__(self, compute) -> None:
+        self.compute = compute
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 def _simplified(prepared: str) -> str:
@@ -103,7 +125,7 @@ class Article:
             at += b - a
         return joined.strip(), segments
 
-    @cached_property
+    @_once
     def content(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         """The content words of the cleaned text (``Tokenizer.content``), and where each starts and ends in it."""
         features = list(map(self.tokenizer.feature, self.words))
@@ -112,7 +134,7 @@ class Article:
         kept = np.fromiter(map(bool, features), dtype=bool, count=len(features))
         return [f for f in features if f], (ends - lengths)[kept], ends[kept]
 
-    @cached_property
+    @_once
     def model_view(self) -> ModelView:
         """Content words of title and lead, of title and text, and the cleaned title and text."""
         title = ""
@@ -124,31 +146,39 @@ class Article:
         split = int(np.searchsorted(ends, HEAD_CHARS, side="right"))  # the lead: words that end within HEAD_CHARS
         return ModelView(title_words + words[:split], title_words + words, f"{title}\n{self.clean}")
 
-    @cached_property
-    def index(self) -> list[int]:
-        """Offset in the text as sent of each character of ``prepared``."""
-        index = align(self._source, self.prepared)
-        return index if self._entities is None else [self._entities[i] for i in index]
+    def _offsets(self, a: int, b: int) -> tuple[int, int]:
+        """Where characters ``a`` to ``b`` of ``prepared`` lie in the text as sent, as (start, end)."""
+        index = self._index
+        if self._entities is None:
+            return index[a], index[b - 1] + 1
+        return self._entities[index[a]][0], self._entities[index[b - 1]][1]
 
-    @cached_property
+    @_once
+    def _index(self) -> list[int]:
+        """Offset of each character of ``prepared`` in the text with its entities replaced."""
+        return align(self._source, self.prepared)
+
+    @_once
+    def _spans(self) -> list[tuple[int, int]]:
+        """Each summary sentence as offsets into ``prepared`` (and ``simplified``)."""
+        return [(a, b) for a, b, boiler in sentence_spans(self.simplified, self.boilerplate, split_long=False) if not boiler]
+
+    @_once
     def sentences(self) -> list[Sentence]:
         """The sentences a summary may take from: no datelines or bylines, never cut at ， or 、
         (:func:`service.text.sentences.split_sentences` with ``split_long=False``). Their text is
         the simplified form; :meth:`shown` gives the text as the user wrote it."""
-        index = self.index
-        self._spans = [(a, b) for a, b, boiler in sentence_spans(self.simplified, self.boilerplate, split_long=False) if not boiler]
-        return [Sentence(self.simplified[a:b], index[a], index[b - 1] + 1) for a, b in self._spans]
+        return [Sentence(self.simplified[a:b], *self._offsets(a, b)) for a, b in self._spans]
 
     def shown(self, i: int) -> str:
         """Sentence ``i`` of :attr:`sentences` as the user wrote it (traditional characters kept)."""
         a, b = self._spans[i]
         return self.prepared[a:b]
 
-    @cached_property
+    @_once
     def sentence_words(self) -> list[list[str]]:
         """The content words of each of :attr:`sentences`, from the article's one cut: a word belongs
         to the sentence it starts in (none to a dateline's or byline's)."""
-        self.sentences  # noqa: B018 - sets the spans
         if not self._spans:
             return []
         words, starts, _ = self.content
@@ -160,7 +190,7 @@ class Article:
         bounds = np.searchsorted(sentence, np.arange(len(self._spans) + 1), side="left").tolist()
         return [words[a:b] for a, b in zip(bounds, bounds[1:])]
 
-    @cached_property
+    @_once
     def dateline(self) -> dict | None:
         """The dateline opening the article, parsed (:func:`service.text.dateline.parse_dateline`)."""
         return parse_dateline(self.simplified, prepared=True) if self.text else None

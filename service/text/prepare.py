@@ -1,7 +1,8 @@
 """Text preparation: normalisation, page-break repair and boilerplate detection.
 
 The functions here never lose the original text: :func:`prepare` returns the
-cleaned text for the models, while callers keep what the user gave them.
+normalised text, :func:`find_boilerplate` where its datelines and bylines lie, and
+:class:`service.text.article.Article` puts them together once per article.
 """
 
 from __future__ import annotations
@@ -171,24 +172,9 @@ def _byline(para: str) -> tuple[int, int] | None:
     return None
 
 
-def strip_boilerplate(text: str) -> str:
-    """``text`` without its datelines and bylines."""
-    parts, last = [], 0
-    for span in find_boilerplate(text):
-        parts.append(text[last : span.start])
-        last = span.end
-    parts.append(text[last:])
-    return "".join(parts).strip()
-
-
 def prepare(text: str) -> str:
     """Normalised, repaired text: what the models and the summarizer read."""
     return repair_page_breaks(normalize(text))
-
-
-def clean(text: str) -> str:
-    """ModelView text without boilerplate: what feeds the classifier."""
-    return strip_boilerplate(prepare(text))
 
 
 _WHITESPACE = re.compile(r"\s")

@@ -5,7 +5,8 @@ times faster than jieba's pure-Python ``lcut``; ``backend="jieba"`` gives the
 reference segmentation. Lexicon terms are added as a user dictionary so that
 招商引资, 人才公寓, 源网荷储 ... stay whole.
 
-``tokenize`` is stored by reference inside trained models: keep its name.
+Each model version cuts with its own tokenizer (:func:`tokenizer_for`): the shipped lexicon plus
+its themes' seed terms.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ class _ContentWords(dict):
 
 _default = Tokenizer()
 _with_terms: dict[tuple[str, ...], Tokenizer] = {}  # the tokenizers of models with seed terms, newest last
+_with_terms_lock = threading.Lock()
 KEEP_TOKENIZERS = 4  # a dictionary is about 40 MB: the served model's, the one swapping in, and a few more
 
 
@@ -126,10 +128,11 @@ def tokenizer_for(terms: Iterable[str] = ()) -> Tokenizer:
     key = tuple(dict.fromkeys(t for t in terms if t))
     if not key:
         return _default
-    tokenizer = _with_terms.pop(key, None) or Tokenizer(extra_terms=key)
-    _with_terms[key] = tokenizer
-    while len(_with_terms) > KEEP_TOKENIZERS:
-        del _with_terms[next(iter(_with_terms))]
+    with _with_terms_lock:  # request threads and a swap may ask at once
+        tokenizer = _with_terms.pop(key, None) or Tokenizer(extra_terms=key)
+        _with_terms[key] = tokenizer
+        while len(_with_terms) > KEEP_TOKENIZERS:
+            del _with_terms[next(iter(_with_terms))]
     return tokenizer
 
 
@@ -139,10 +142,5 @@ def cut(text: str) -> list[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Content words with the default tokenizer; used by the trained models."""
+    """Content words with the default tokenizer."""
     return _default.tokenize(text)
-
-
-def content(words: list[str]) -> list[str]:
-    """Content words among ``words`` segmented by :func:`cut`."""
-    return _default.content(words)

@@ -147,3 +147,16 @@ def test_other_is_described_by_the_set_it_is_in():
     assert "four" not in six.labels[-1].description
     old = [{**row, "description": "None of the four themes is the main subject."} if row["id"] == "other" else row for row in six.to_json()]
     assert "four" not in LabelSet.from_json(old).labels[-1].description
+
+
+def test_a_version_whose_seed_terms_only_its_term_counts_hold_still_cuts_them_whole(shipped_model):
+    import copy
+
+    from service.model.classifier import ThemeClassifier
+    from service.model.features import PolicyTermFeatures
+
+    pipeline = copy.deepcopy(shipped_model.pipeline)  # as versions were saved before the tokenizer step kept the terms
+    terms = next(step for _, step in pipeline.named_steps["features"].transformer_list if isinstance(step, PolicyTermFeatures))
+    terms.extra_terms = {"碳化硅衬底片": ("investment",)}
+    model = ThemeClassifier(pipeline, shipped_model.metadata)
+    assert "碳化硅衬底片" in model.article("园区碳化硅衬底片实现量产").words

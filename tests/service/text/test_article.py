@@ -44,12 +44,14 @@ def test_each_sentence_gets_the_words_cutting_it_alone_would_give():
 
 
 def test_sentence_offsets_point_into_the_text_as_sent_through_entities_and_full_width_digits():
-    text = "<p>园区投资&amp;建设项目达５亿元。</p><p>&#12300;链长制&#12301;让企业办事更快。</p>"
+    text = "<p>园区投资&amp;建设项目达５亿元。</p><p>&#12300;链长制&#12301;让企业办事更快&#12290;</p><p>版权&copy2024</p>"
     article = Article(text)
-    first, second = article.sentences
+    first, second, third = article.sentences
     assert first.text == "园区投资&建设项目达5亿元。"
     assert text[first.start : first.end] == "园区投资&amp;建设项目达５亿元。"
-    assert second.text.startswith("「链长制」") and text[second.start : second.end].startswith("&#12300;链长制")
+    assert second.text == "「链长制」让企业办事更快。"
+    assert text[second.start : second.end] == "&#12300;链长制&#12301;让企业办事更快&#12290;"  # an entity at either end is taken whole
+    assert third.text == "版权©2024"  # read as html.unescape reads it, the semicolon left out
 
 
 @pytest.mark.parametrize("title", [None, "", "  "])

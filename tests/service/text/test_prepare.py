@@ -1,4 +1,5 @@
-from service.text.prepare import clean, find_boilerplate, normalize, prepare, repair_page_breaks, strip_boilerplate
+from service.text.article import Article
+from service.text.prepare import find_boilerplate, normalize, prepare, repair_page_breaks
 
 
 def test_normalize_fullwidth_digits_and_letters_keep_chinese_punctuation():
@@ -45,7 +46,7 @@ def test_datelines_and_bylines_found():
 
 def test_strip_boilerplate_keeps_the_news():
     text = "新华社南宁6月2日电 广西今年新建高标准农田200万亩。（记者 王浩 李明）"
-    assert strip_boilerplate(text) == "广西今年新建高标准农田200万亩。"
+    assert Article(text).clean == "广西今年新建高标准农田200万亩。"
 
 
 def test_brackets_inside_a_sentence_are_not_bylines():
@@ -54,7 +55,7 @@ def test_brackets_inside_a_sentence_are_not_bylines():
 
 
 def test_clean_removes_boilerplate_from_seed_article(seed_text):
-    cleaned = clean(seed_text)
+    cleaned = Article(seed_text).clean
     assert "本日讯" not in cleaned and "（张晓敏）" not in cleaned
     assert "（记者" not in cleaned
     assert "李志江" not in cleaned
