@@ -132,7 +132,7 @@ def retrain(
     """
     examples, from_store, labels = gather_examples(data, db)
     keep = {row["id"] for row in read_picks(editor_picks)} if editor_picks else frozenset()
-    archive = read_unlabeled(unlabeled, exclude_ids, progress, keep) if unlabeled else None
+    archive = read_unlabeled(unlabeled, exclude_ids, progress, keep, tuple(labels.extra_terms())) if unlabeled else None
     baseline = live_model_dir(models)
     live = baseline.name if baseline else None
     out_dir = out_dir or models / next_version(models)

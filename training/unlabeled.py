@@ -83,9 +83,11 @@ def read_unlabeled(
     exclude_ids: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
     keep_ids: set[str] = frozenset(),
+    terms: tuple[str, ...] = (),
 ) -> Unlabeled:
     """Read and prepare every usable article of ``paths``, less the ids of ``exclude_ids``;
     the title and text of ``keep_ids`` (articles editors picked sentences of) are kept too.
+    ``terms``: the seed terms of the label set, kept whole as the trained model will keep them.
 
     Raises :class:`ArchiveError` for a missing, corrupt, empty or undecodable archive, and
     when the exclusions leave fewer than :data:`MIN_ARTICLES` articles.
@@ -98,7 +100,7 @@ def read_unlabeled(
     except InputError as exc:
         raise ArchiveError(f"unlabeled archive: {exc}") from None
     excluded = read_exclude_ids(exclude_ids) if exclude_ids else set()
-    prepare = PrepareDocuments()
+    prepare = PrepareDocuments(terms=terms)
     files: dict[str, Counter] = {}
     docs: list[ModelView] = []
     sources: list[str] = []

@@ -42,6 +42,14 @@ def test_reads_an_archive_less_the_excluded_ids(tmp_path, archive):
     assert got.corpus["exclude_ids"]["ids"] == 3 and got.corpus["articles_excluded"] == 3
 
 
+def test_the_archive_is_cut_with_the_seed_terms_the_model_will_keep_whole(tmp_path):
+    texts = [f"园区第{n}条碳化硅衬底片生产线投产，带动配套企业落户。" for n in range(120)]
+    for n, text in enumerate(texts):
+        (tmp_path / f"{n:03}.txt").write_text(text, encoding="utf-8")
+    assert "碳化硅衬底片" in read_unlabeled([tmp_path], terms=("碳化硅衬底片",)).docs[0].body
+    assert "碳化硅衬底片" not in read_unlabeled([tmp_path]).docs[0].body
+
+
 def test_a_folder_of_text_files_is_an_archive_too(tmp_path, examples):
     for n, ex in enumerate(examples[:120]):
         (tmp_path / f"{n:03}.txt").write_text(ex.text, encoding="utf-8")
