@@ -97,8 +97,12 @@ class ArchiveTopics(BaseEstimator, TransformerMixin):
         norm = float(np.sqrt(out @ out))
         return (out / norm if norm > 0 else out).astype(np.float64)
 
-    def transform(self, docs):  # noqa: D102 - scikit-learn contract: the rows of row(), as one sparse product
-        tf = count_matrix([doc.body for doc in docs], self.vocabulary, np.float32)
+    def transform(self, docs):  # noqa: D102 - scikit-learn contract: the rows of row_of_tf(), as one sparse product
+        return self.rows_of_counts(count_matrix([doc.body for doc in docs], self.vocabulary))
+
+    def rows_of_counts(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """:meth:`transform`'s rows from each document's counts of the vocabulary's words."""
+        tf = counts.astype(np.float32)
         tf.data = 1.0 + np.log(tf.data)
         rows = np.asarray(tf @ self._projection(), dtype=np.float64)
         norms = np.sqrt((rows * rows).sum(axis=1, keepdims=True))

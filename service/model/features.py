@@ -170,7 +170,11 @@ class ViewTfidf(BaseEstimator, TransformerMixin):
 
     def transform(self, docs):  # noqa: D102 - scikit-learn contract
         check_is_fitted(self, "vocabulary_")
-        return tfidf_rows(count_matrix([self._features(doc) for doc in docs], self.vocabulary_), self.idf_)
+        return self.rows_of_counts(count_matrix([self._features(doc) for doc in docs], self.vocabulary_))
+
+    def rows_of_counts(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """:meth:`transform`'s rows from each document's counts of the vocabulary's words."""
+        return tfidf_rows(counts, self.idf_)
 
     def get_feature_names_out(self, input_features=None):  # noqa: D102
         names = np.empty(len(self.vocabulary_), dtype=object)

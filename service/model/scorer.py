@@ -10,20 +10,14 @@ NumPy operations per document (:meth:`CompiledScorer.score`) or per batch
 from __future__ import annotations
 
 from collections import Counter
-from itertools import chain, repeat
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
 
 from service.model.archive import ArchiveTopics
-from service.model.features import CharTfidf, ModelView, PolicyTermFeatures, ViewTfidf, char_codes, prepare_document
+from service.model.features import CharTfidf, ModelView, PolicyTermFeatures, ViewTfidf, char_codes, count_matrix, prepare_document
 from service.text.article import Article
-
-
-def _row_normalized(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """``values`` divided by the L2 norm of their row (``rows``: each value's row among ``n``)."""
-    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
-    return values / np.where(norms > 0, norms, 1.0)[rows]
 
 
 def _normalized(indices: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -65,7 +59,7 @@ class CompiledScorer:
     def _body_views(self) -> None:
         """One dictionary over every word a view of the whole text reads (``words``, the archive's words,
         topics): a document's words are looked up once, then each view's columns gathered with NumPy."""
-        vocabularies = [t.vocabulary_ if isinstance(t, ViewTfidf) else t.vocabulary for t, _, _ in self.views if self._reads_body(t)]
+        vocabularies = [self._vocabulary(t) for t, _, _ in self.views if self._reads_body(t)]
         merged: dict[str, int] = {}
         for vocabulary in vocabularies:
             for word in vocabulary:
@@ -74,10 +68,14 @@ class CompiledScorer:
         self._columns = {}  # id(view) → column of each merged word in that view (-1: not in it)
         for transformer, _, _ in self.views:
             if self._reads_body(transformer):
-                vocabulary = transformer.vocabulary_ if isinstance(transformer, ViewTfidf) else transformer.vocabulary
+                vocabulary = self._vocabulary(transformer)
                 columns = np.full(len(merged), -1, dtype=np.int64)
                 columns[[merged[w] for w in vocabulary]] = list(vocabulary.values())
                 self._columns[id(transformer)] = columns
+
+    @staticmethod
+    def _vocabulary(transformer) -> dict[str, int]:
+        return transformer.vocabulary_ if isinstance(transformer, ViewTfidf) else transformer.vocabulary
 
     @staticmethod
     def _reads_body(transformer) -> bool:
@@ -136,61 +134,31 @@ class CompiledScorer:
 
     def score_many(self, docs: list) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
         """:meth:`score` of many articles or composed documents at once: (primary probabilities, one row a
-        document; presence probabilities; the weighted feature rows). Each view's rows are built with a
-        few NumPy operations over all the documents' words, looked up once for every view that reads them."""
+        document; presence probabilities; the weighted feature rows). Each view makes its rows as in the
+        Pipeline, but the words every view of the whole text reads are counted and looked up once."""
         views = [prepare_document(doc, self.prepare.tokenizer) for doc in docs]
-        n = len(views)
-        body = self._word_counts([v.body for v in views], self._merged)
-        rows, cols, vals = [], [], []
-        for transformer, offset, weight in self.views:
+        body = count_matrix([v.body for v in views], self._merged).tocoo()
+        blocks = []
+        for transformer, _, weight in self.views:
             if self._reads_body(transformer):
-                r, m, tf = body
-                c = self._columns[id(transformer)][m]
-                hit = c >= 0
-                r, c, tf = r[hit], c[hit], tf[hit]
-                if isinstance(transformer, ArchiveTopics):
-                    counts = sp.csr_matrix((tf.astype(np.float32), (r, c)), shape=(n, len(transformer.vocabulary)))
-                    dense = np.asarray(counts @ transformer._projection(), dtype=np.float64)
-                    norms = np.sqrt((dense * dense).sum(axis=1, keepdims=True))
-                    dense = np.divide(dense, norms, out=np.zeros_like(dense), where=norms > 0)
-                    r, c = np.nonzero(dense)
-                    v = dense[r, c]
-                else:
-                    v = _row_normalized(r, tf * transformer.idf_[c], n)
-            elif isinstance(transformer, ViewTfidf):
-                if transformer.view != "head":
-                    raise ValueError(f"unknown view {transformer.view!r}; expected head or body")
-                r, c, tf = self._word_counts([v.head for v in views], transformer.vocabulary_)
-                v = _row_normalized(r, tf * transformer.idf_[c], n)
-            elif isinstance(transformer, (CharTfidf, PolicyTermFeatures)):
-                block = transformer.transform(views).tocoo()
-                r, c, v = block.row, block.col, block.data
+                columns = self._columns[id(transformer)][body.col]
+                kept = columns >= 0
+                shape = (len(views), len(self._vocabulary(transformer)))
+                counts = sp.csr_matrix((body.data[kept], (body.row[kept], columns[kept])), shape=shape)
+                block = transformer.rows_of_counts(counts)
             else:
-                raise TypeError(f"cannot compile feature step {type(transformer).__name__}")
-            rows.append(r)
-            cols.append(c + offset)
-            vals.append(v * weight)
-        features = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, len(self.weights)))
+                block = transformer.transform(views)
+            blocks.append(block * weight)
+        features = sp.hstack(blocks, format="csr")
         z = np.asarray(features @ self.weights) + self.bias
         logits = z[:, : self.n_classes]
         proba = np.exp(logits - logits.max(axis=1, keepdims=True))
         proba /= proba.sum(axis=1, keepdims=True)
-        presence = np.zeros((n, len(self.presence_rows)))
+        presence = np.zeros((len(views), len(self.presence_rows)))
         for j, row in enumerate(self.presence_rows):
             if row is not None:
                 presence[:, j] = 1.0 / (1.0 + np.exp(-z[:, row]))
         return proba, presence, features
-
-    @staticmethod
-    def _word_counts(token_lists: list[list[str]], vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(document, word id, 1 + log count) of each distinct known word of each token list."""
-        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
-        ids = np.fromiter(map(vocabulary.get, chain.from_iterable(token_lists), repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
-        docs = np.repeat(np.arange(len(token_lists)), lengths)
-        known = ids >= 0
-        size = max(len(vocabulary), 1)
-        keys, counts = np.unique(docs[known] * size + ids[known], return_counts=True)
-        return keys // size, keys % size, 1.0 + np.log(counts)
 
     def score(self, doc: str | Article) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(primary probabilities in the estimator's class order, presence probabilities in the
