@@ -18,7 +18,7 @@ import numpy as np
 from service.model.artifact import sha256_file
 from service.summary.salience import FEATURES, Salience
 from service.summary.summarizer import Summarizer
-from service.text.sentences import split_sentences
+from service.text.article import Article
 from training.data import DataError
 
 PART = "learn"
@@ -36,9 +36,9 @@ def read_picks(path: Path | str) -> list[dict]:
     return rows
 
 
-def _picked(row: dict, text: str) -> tuple[set[str], set[str]] | None:
+def _picked(row: dict, article: Article) -> tuple[set[str], set[str]] | None:
     """Texts of the sentences picked by either editor and by both (None when the indices no longer apply)."""
-    sentences = [s.text for s in split_sentences(text, split_long=False) if not s.boilerplate]
+    sentences = [article.shown(i) for i in range(len(article.sentences))]  # as the editors saw them
     if len(sentences) != row["sentences"] or any(not sentences[int(i)].startswith(a) for i, a in row.get("anchors", {}).items()):
         return None
     second = set(row.get("B") or ())  # articles of one editor: nothing counts double
@@ -58,11 +58,12 @@ def learn_salience(path: Path | str, rows: list[dict], texts: dict[str, tuple[st
         if row["id"] not in texts:
             continue
         title, text = texts[row["id"]]
-        picked = _picked(row, text)
+        article = Article(text, title, tokenizer=summarizer.tokenizer)  # prepared once, for the picks and the scores
+        picked = _picked(row, article)
         if picked is None:
             stale += 1
             continue
-        scored = summarizer.hand_scored(text, title=title, themes=themes.get(row["id"], ()))
+        scored = summarizer.hand_scored(article, title=title, themes=themes.get(row["id"], ()))
         blocks.append(summarizer.salience_features(scored, title or ""))
         labels += [s.text in picked[0] for s in scored]
         weights += [1.0 + (s.text in picked[1]) for s in scored]

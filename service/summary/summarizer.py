@@ -249,9 +249,10 @@ class Summarizer:
         shown = [article.shown(where[id(s)]) for s in body]
         return body, tokens, Counter(t for sent in tokens for t in sent), shown
 
-    def hand_scored(self, text: str, *, title: str | None = None, themes: list[str] | tuple[str, ...] = ()) -> list[ScoredSentence]:
-        """The sentences a summary of ``text`` may take, with their hand-weighted scores (what salience is learned on)."""
-        body, tokens, doc_tf, shown = self._units(Article(text, title, tokenizer=self.tokenizer))
+    def hand_scored(self, text: str | Article, *, title: str | None = None, themes: list[str] | tuple[str, ...] = ()) -> list[ScoredSentence]:
+        """The sentences a summary of ``text`` (an :class:`Article`, or a string prepared here) may take, with their
+        hand-weighted scores (what salience is learned on)."""
+        body, tokens, doc_tf, shown = self._units(text if isinstance(text, Article) else Article(text, title, tokenizer=self.tokenizer))
         return self._score(body, tokens, doc_tf, self.lexicon or default_lexicon(), title or "", themes, shown)
 
     @staticmethod
