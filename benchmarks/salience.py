@@ -75,8 +75,8 @@ class Recording(Summarizer):
     learned = None
     blend: float | None = None
 
-    def _score(self, body, tokens, doc_tf, lexicon, title, themes):
-        hand = super()._score(body, tokens, doc_tf, lexicon, title, themes)
+    def _score(self, body, tokens, doc_tf, lexicon, title, themes, *known):
+        hand = super()._score(body, tokens, doc_tf, lexicon, title, themes, *known)
         word_idf = {t: self.idf.get(t, self.default_idf) for t in doc_tf}
         own = set(themes)
         term_value = {t: 2.0 if own & set(lexicon.terms[t]) else 1.0 for t in doc_tf.keys() & lexicon.terms.keys()}
